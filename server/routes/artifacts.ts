@@ -1,0 +1,7 @@
+import type { Hono } from 'hono';
+import type { MlflowApi } from '../http/api.ts';
+import type { ServerContext } from '../context.ts';
+
+export function artifactRoutes(_app: Hono, _api: MlflowApi, _ctx: ServerContext): void {
+  // TODO(helper): not yet implemented
+}

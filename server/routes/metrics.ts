@@ -1,0 +1,6 @@
+import type { MlflowApi } from '../http/api.ts';
+import type { ServerContext } from '../context.ts';
+
+export function metricRoutes(_api: MlflowApi, _ctx: ServerContext): void {
+  // TODO(helper): not yet implemented
+}
