@@ -37,19 +37,47 @@ export OPENCV_INCLUDE_DIR=/usr/include/opencv4 OPENCV_LIB_DIR=/usr/lib/x86_64-li
 export npm_config_onnxruntime_node_install_cuda=skip ONNXRUNTIME_NODE_INSTALL=skip
 
 # --- npm dependencies ------------------------------------------------------------------------
+# Install scripts are skipped (several download from hosts we cannot reach); the native addons are
+# then built here, explicitly, and kept in a per-machine cache keyed by the lockfile and Node's ABI,
+# so a fresh clone (CI) restores them in seconds instead of compiling for minutes.
+NATIVE_DIRS=(
+  node_modules/better-sqlite3/build
+  node_modules/@u4/opencv4nodejs/build
+  node_modules/@tensorflow/tfjs-node/lib
+  node_modules/@tensorflow/tfjs-node/deps
+)
 stamp=node_modules/.pixal-lock-hash
-want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+want="$(cat package-lock.json <(node -p 'process.versions.modules') | sha256sum | cut -c1-16)"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/pixal/native-$want"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   say "npm dependencies up to date"
 else
-  say "installing npm dependencies (npm ci; native addons build from source, a few minutes the first time)"
-  npm ci --no-audit --no-fund
+  say "installing npm dependencies (npm ci --ignore-scripts)"
+  npm ci --ignore-scripts --no-audit --no-fund
+  npm rebuild esbuild >/dev/null
+  if [ -f "$cache/complete" ]; then
+    say "restoring native addons from $cache"
+    for d in "${NATIVE_DIRS[@]}"; do rm -rf "$d"; mkdir -p "$(dirname "$d")"; cp -a "$cache/$d" "$d"; done
+  else
+    say "building better-sqlite3 and the OpenCV binding from source (several minutes the first time)"
+    npm rebuild better-sqlite3 @u4/opencv4nodejs
+    bash trainer/setup/tfjs-native.sh
+    rm -rf "$cache" && mkdir -p "$cache"
+    for d in "${NATIVE_DIRS[@]}"; do mkdir -p "$cache/$(dirname "$d")"; cp -a "$d" "$cache/$d"; done
+    touch "$cache/complete"
+  fi
   echo "$want" > "$stamp"
 fi
 
 # --- check that the native pieces load -------------------------------------------------------
-node -e "
-const checks = { 'better-sqlite3': () => new (require('better-sqlite3'))(':memory:').close(), sharp: () => require('sharp'), '@u4/opencv4nodejs': () => require('@u4/opencv4nodejs') };
+TF_CPP_MIN_LOG_LEVEL=2 node -e "
+require('@u4/opencv-build').Log.silence = true;
+const checks = {
+  'better-sqlite3': () => new (require('better-sqlite3'))(':memory:').close(),
+  sharp: () => require('sharp'),
+  '@u4/opencv4nodejs': () => require('@u4/opencv4nodejs'),
+  '@tensorflow/tfjs-node': () => require('@tensorflow/tfjs-node'),
+};
 let bad = 0;
 for (const [name, load] of Object.entries(checks)) {
   try { load(); } catch (e) { bad++; console.error('[setup] ERROR: ' + name + ' does not load: ' + e.message.split('\n')[0]); }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds @tensorflow/tfjs-node (native TensorFlow for training) without its installer's download,
+# which targets a host these machines cannot reach: TensorFlow's C library is taken from the
+# tensorflow-cpu wheel on PyPI, placed where the addon's build expects libtensorflow, and the
+# addon is compiled from source. Idempotent: does nothing when the addon already loads.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+say() { printf '\033[1m[tfjs-native]\033[0m %s\n' "$*"; }
+
+TF_WHEEL_VERSION=2.21.0
+PKG=node_modules/@tensorflow/tfjs-node
+[ -d "$PKG" ] || { say "ERROR: $PKG is missing: run npm ci first"; exit 1; }
+
+if node -e "require('@tensorflow/tfjs-node')" >/dev/null 2>&1; then
+  say "native TensorFlow addon loads"
+  exit 0
+fi
+
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/pixal/wheels"
+wheel=$(ls "$cache"/tensorflow_cpu-"$TF_WHEEL_VERSION"-*.whl 2>/dev/null | head -1 || true)
+if [ -z "$wheel" ]; then
+  say "downloading tensorflow-cpu==$TF_WHEEL_VERSION from PyPI (about 250 MB, once)"
+  mkdir -p "$cache"
+  python3 -m pip download -q --no-deps --only-binary=:all: "tensorflow-cpu==$TF_WHEEL_VERSION" -d "$cache"
+  wheel=$(ls "$cache"/tensorflow_cpu-"$TF_WHEEL_VERSION"-*.whl | head -1)
+fi
+
+say "extracting TensorFlow's C library and headers from $(basename "$wheel")"
+deps="$PKG/deps"
+rm -rf "$deps" && mkdir -p "$deps/lib" "$deps/include"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 - "$wheel" "$tmp" <<'PY'
+import sys, zipfile
+wheel, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.startswith('tensorflow/include/') or name in ('tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2'):
+            z.extract(name, out)
+PY
+cp "$tmp/tensorflow/libtensorflow_cc.so.2" "$tmp/tensorflow/libtensorflow_framework.so.2" "$deps/lib/"
+cp -r "$tmp/tensorflow/include/." "$deps/include/"
+( cd "$deps/lib"
+  ln -sf libtensorflow_cc.so.2 libtensorflow.so
+  ln -sf libtensorflow_cc.so.2 libtensorflow.so.2
+  ln -sf libtensorflow_cc.so.2 libtensorflow.so.2.9.1
+  ln -sf libtensorflow_framework.so.2 libtensorflow_framework.so
+  ln -sf libtensorflow_framework.so.2 libtensorflow_framework.so.2.9.1 )
+
+say "compiling the tfjs-node addon from source (about a minute)"
+NODE_PREFIX="$(dirname "$(dirname "$(command -v node)")")"
+[ -f "$NODE_PREFIX/include/node/node_api.h" ] || NODE_PREFIX=/usr
+export npm_config_nodedir="$NODE_PREFIX" JOBS=max
+export PATH="$PWD/node_modules/.bin:$PATH"
+( cd "$PKG" && node scripts/install.js )
+node -e "const tf = require('@tensorflow/tfjs-node'); console.log('[tfjs-node] backend', tf.getBackend(), 'TensorFlow', tf.version.tfjs)"
