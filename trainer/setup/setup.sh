@@ -60,6 +60,9 @@ else
     for d in "${NATIVE_DIRS[@]}"; do rm -rf "$d"; mkdir -p "$(dirname "$d")"; cp -a "$cache/$d" "$d"; done
   else
     say "building better-sqlite3 and the OpenCV binding from source (several minutes the first time)"
+    # Debian's OpenCV 4.6 has SIFT in features2d (no contrib xfeatures2d); the binding only looks
+    # in xfeatures2d, so it is patched to take SIFT from features2d before it is compiled.
+    patch -s -p1 -d node_modules/@u4/opencv4nodejs < trainer/setup/patches/opencv4nodejs-sift.patch
     npm rebuild better-sqlite3 @u4/opencv4nodejs
     bash trainer/setup/tfjs-native.sh
     rm -rf "$cache" && mkdir -p "$cache"
@@ -75,7 +78,7 @@ require('@u4/opencv-build').Log.silence = true;
 const checks = {
   'better-sqlite3': () => new (require('better-sqlite3'))(':memory:').close(),
   sharp: () => require('sharp'),
-  '@u4/opencv4nodejs': () => require('@u4/opencv4nodejs'),
+  '@u4/opencv4nodejs (with SIFT)': () => { if (typeof require('@u4/opencv4nodejs').SIFTDetector !== 'function') throw new Error('built without SIFT'); },
   '@tensorflow/tfjs-node': () => require('@tensorflow/tfjs-node'),
 };
 let bad = 0;
