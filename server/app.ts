@@ -24,7 +24,7 @@ export function createApp(ctx: ServerContext, auth: AuthSpec): Hono {
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(PIXAL_VERSION));
 
-  for (const prefix of ['/api/*', '/ajax-api/*']) app.use(prefix, authMiddleware(auth));
+  for (const prefix of ['/api/*', '/ajax-api/*', '/get-artifact', '/model-versions/get-artifact']) app.use(prefix, authMiddleware(auth));
 
   const api = new MlflowApi(app, (c) => (c.get('user' as never) as string | undefined) ?? '');
   experimentRoutes(api, ctx);

@@ -24,10 +24,12 @@ function safeEqual(a: string, b: string): boolean {
 /** The user a request authenticated as; '' when auth is off or the scheme carries no name. */
 export function authenticate(spec: AuthSpec, header: string | undefined): string | null {
   if (spec.kind === 'none') return '';
-  if (!header) return null;
-  const [scheme, value = ''] = header.split(/\s+/, 2);
-  if (spec.kind === 'token') return scheme?.toLowerCase() === 'bearer' && safeEqual(value, spec.token) ? '' : null;
-  if (scheme?.toLowerCase() !== 'basic') return null;
+  // Exactly `<scheme> <credentials>`: anything after the credentials is refused, not ignored.
+  const parts = /^\s*(\S+)\s+(\S+)\s*$/.exec(header ?? '');
+  if (!parts) return null;
+  const [, scheme = '', value = ''] = parts;
+  if (spec.kind === 'token') return scheme.toLowerCase() === 'bearer' && safeEqual(value, spec.token) ? '' : null;
+  if (scheme.toLowerCase() !== 'basic') return null;
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;

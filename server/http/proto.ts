@@ -4,10 +4,28 @@
 import { z } from 'zod';
 import { invalidParameter, MlflowError } from './errors.ts';
 
-/** int64: a JSON number or a numeric string (protobuf-JSON sends int64 as either). */
-export const int64 = z.union([z.number(), z.string()]).transform((v, ctx) => {
+/** A number or string on the wire, before int64/double read it (no zod transform: cheap on hot lists). */
+export const wireNumber = z.union([z.number(), z.string()]);
+
+/** The int64 a wire value stands for, or undefined when it is not an integer. */
+export function int64Of(v: number | string): number | undefined {
   const n = typeof v === 'number' ? v : v.trim() === '' ? Number.NaN : Number(v);
-  if (!Number.isInteger(n)) {
+  return Number.isInteger(n) ? n : undefined;
+}
+
+const SPECIAL_DOUBLES: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+/** The double a wire value stands for (protobuf's "NaN" / "Infinity" / "-Infinity" included), or undefined. */
+export function doubleOf(v: number | string): number | undefined {
+  if (typeof v === 'number') return v;
+  const n = v in SPECIAL_DOUBLES ? SPECIAL_DOUBLES[v]! : v.trim() === '' ? Number.NaN : Number(v);
+  return Number.isNaN(n) && v !== 'NaN' ? undefined : n;
+}
+
+/** int64: a JSON number or a numeric string (protobuf-JSON sends int64 as either). */
+export const int64 = wireNumber.transform((v, ctx) => {
+  const n = int64Of(v);
+  if (n === undefined) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not an integer' });
     return z.NEVER;
   }
@@ -15,11 +33,9 @@ export const int64 = z.union([z.number(), z.string()]).transform((v, ctx) => {
 });
 
 /** double: numbers, numeric strings, and protobuf's "NaN" / "Infinity" / "-Infinity". */
-export const double = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const special: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
-  const n = v in special ? special[v]! : v.trim() === '' ? Number.NaN : Number(v);
-  if (Number.isNaN(n) && v !== 'NaN') {
+export const double = wireNumber.transform((v, ctx) => {
+  const n = doubleOf(v);
+  if (n === undefined) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a number' });
     return z.NEVER;
   }

@@ -1,6 +1,10 @@
 // `pixal` CLI: one subcommand per file in ./commands.
 import { Command } from 'commander';
 import { registerServerCommand } from './commands/server.ts';
+import { registerPreprocessCommand } from './commands/preprocess.ts';
+import { registerRemoveBgCommand } from './commands/remove-bg.ts';
+import { registerAlignCommand } from './commands/align.ts';
+import { registerMakeInputCommand } from './commands/make-input.ts';
 
 const program = new Command()
   .name('pixal')
@@ -9,6 +13,10 @@ const program = new Command()
   .enablePositionalOptions();
 
 registerServerCommand(program);
+registerPreprocessCommand(program);
+registerRemoveBgCommand(program);
+registerAlignCommand(program);
+registerMakeInputCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`pixal: ${err instanceof Error ? err.message : String(err)}`);

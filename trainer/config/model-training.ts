@@ -1,0 +1,44 @@
+// Section `model_training`: the autoencoder and its training, read by `pixal train` (and by `pixal validate`,
+// which rebuilds the model from the copy stored in the run's metadata). PIXAL's keys and defaults; its
+// GPU and threading flags are left out on purpose: the trainer cannot honour them, so they are rejected.
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+export const ModelTrainingOptions = z
+  .object({
+    /** Name of the model: MLflow run name and model file names. */
+    model_name: z.string().min(1).default('autoencoder'),
+    /** Seed of weight initialisation and of the train/validation split. */
+    seed: z.number().int().nonnegative().default(101),
+    /** One model for all types, with the type one-hot encoded next to the latent vector. */
+    one_hot_encoding: z.boolean().default(false),
+    /** Encoder layer widths; the last entry is the latent size, the decoder mirrors the rest. */
+    autoencoder_architecture: z.array(positiveInt).min(1).default([512, 256, 128, 64]),
+    /** Width of the dense layer the one-hot type label goes through (one-hot mode only). */
+    label_latent_size: positiveInt.default(16),
+    /** Maximum number of epochs (early stopping may end sooner). */
+    n_epochs: positiveInt.default(500),
+    /** Images per gradient step. */
+    batchsize: positiveInt.default(32),
+    /** Adam learning rate. */
+    learning_rate: z.number().positive().default(1e-4),
+    /** Activity regularisation of the hidden layers. */
+    regularization: z.enum(['l1', 'l2', 'l1_l2']).default('l2'),
+    /** L1 coefficient (regularization l1 or l1_l2). */
+    l1_regularization: z.number().nonnegative().default(1e-4),
+    /** L2 coefficient (regularization l2 or l1_l2). */
+    l2_regularization: z.number().nonnegative().default(1e-5),
+    /** Base loss per element, weighted per channel by preprocessing.preprocessor.weights. */
+    loss_function: z.enum(['mse', 'mae', 'huber', 'charbonnier']).default('mse'),
+    /** Transition point of the huber loss. */
+    huber_delta: z.number().positive().default(0.25),
+    /** Activation of the output layer (inputs are scaled to [0, 1]). */
+    output_activation: z.enum(['sigmoid', 'linear', 'relu']).default('sigmoid'),
+    /** Epochs without improvement of val_loss before training stops (best weights restored). */
+    patience: positiveInt.default(30),
+    /** Smallest decrease of val_loss that counts as an improvement. */
+    min_delta: z.number().nonnegative().default(0.001),
+  })
+  .strict();
+export type ModelTrainingOptions = z.infer<typeof ModelTrainingOptions>;

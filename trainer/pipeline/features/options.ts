@@ -1,0 +1,59 @@
+// Config section preprocessing.preprocessor: PIXAL's keys and defaults, plus `normalisation`.
+import { z } from 'zod';
+import { CHANNEL_NAMES, NORMALISATIONS, isChannelName, type ChannelName } from './channels.ts';
+
+const ALL = 'ALL';
+const VALID = `valid channels: ${CHANNEL_NAMES.join(', ')}, or "ALL"`;
+
+// "ALL" may come as a string or, as PIXAL's own config comment writes it, as the list ["ALL"].
+const Channels = z
+  .union([z.literal(ALL), z.array(z.string()).nonempty('channels must name at least one channel')])
+  .superRefine((channels, ctx) => {
+    if (channels === ALL || (channels.length === 1 && channels[0] === ALL)) return;
+    for (const name of channels) {
+      if (name === ALL) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"ALL" cannot be combined with other channels; ${VALID}` });
+      else if (!isChannelName(name)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown channel "${name}"; ${VALID}` });
+    }
+    const duplicates = channels.filter((name, i) => channels.indexOf(name) !== i);
+    if (duplicates.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `channel "${duplicates[0]}" is listed twice` });
+  });
+
+export const PreprocessorOptions = z
+  .object({
+    /** Name of the dataset file written in out/<component>/<type>/. */
+    file_name: z.string().regex(/^[^/\\]+\.npz$/, 'file_name must be a plain file name ending in .npz').default('out.npz'),
+    /** Side of the non-overlapping square blocks averaged into one input pixel (1 = no pooling). */
+    pool_size: z.number().int().min(1).default(2),
+    /** Feature channels per pixel, in this order, or "ALL" for all 23. */
+    channels: Channels.default(['LAB_a', 'LAB_b']),
+    /** Loss weight of each channel, one per channel in the same order. */
+    weights: z.array(z.number().finite().nonnegative()).nonempty('weights must not be empty').default([3.0, 3.0]),
+    /** Crop every image of a type to the union bounding box of their foreground. */
+    zero_pruning: z.boolean().default(true),
+    /** Pixels of margin added around the foreground bounding box (clamped to the image). */
+    zero_pruning_padding: z.number().int().nonnegative().default(5),
+    /** Without alpha, a pixel is foreground when any colour channel exceeds this 8-bit value. */
+    bg_threshold: z.number().int().min(0).max(255).default(15),
+    /** Channel scaling: fixed physical ranges, or PIXAL's per-image 1st-99th percentile / max. */
+    normalisation: z.enum(NORMALISATIONS).default('fixed'),
+  })
+  .strict()
+  .superRefine((options, ctx) => {
+    const listed = options.channels === ALL ? [] : options.channels;
+    if (listed.some((name) => name !== ALL && !isChannelName(name))) return; // already reported on channels
+    const count = resolveChannels(options.channels).length;
+    if (options.weights.length !== count) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['weights'],
+        message: `weights has ${options.weights.length} entries but channels selects ${count}: give one weight per channel, in channel order`,
+      });
+    }
+  });
+export type PreprocessorOptions = z.infer<typeof PreprocessorOptions>;
+
+/** The channel list that `channels` selects ("ALL" expanded). Assumes validated names. */
+export function resolveChannels(channels: PreprocessorOptions['channels']): ChannelName[] {
+  if (channels === ALL || (channels.length === 1 && channels[0] === ALL)) return [...CHANNEL_NAMES];
+  return channels.filter(isChannelName);
+}

@@ -1,0 +1,224 @@
+// `pixal preprocess`: every image type of a component goes through remove_bg -> align (when apply_alignment)
+// -> make_input, into the layout of paths.yaml (out/<component>/<type>/...). Types run side by side on one
+// worker pool; a type that fails is reported and the others go on. Each image's fate is recorded.
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import YAML from 'yaml';
+import { IMAGE_EXTENSIONS, isImageFile } from '../image/image.ts';
+import type { Config } from '../config/schema.ts';
+import type { PathsConfig, TypeOutputs } from '../config/paths.ts';
+import type { Reporter } from './report.ts';
+import { WorkerPool } from './workers/pool.ts';
+import { removeBackgrounds } from './steps/remove-background.ts';
+import { alignImages } from './steps/align.ts';
+import { makeInput } from './steps/make-input.ts';
+import type { Skipped, StepImage } from './steps/outcome.ts';
+import type { DatasetResult } from './features/dataset.ts';
+
+export interface DatasetInfo {
+  file: string;
+  metadataFile: string;
+  images: number;
+  /** Pooled (H', W'). */
+  shape: [number, number];
+  channels: number;
+}
+
+export interface TypeOutcome {
+  type: string;
+  /** Image files found in the type folder. */
+  inputs: number;
+  dataset?: DatasetInfo;
+  skipped: Skipped[];
+  /** Why the type produced no dataset. */
+  error?: string;
+}
+
+export interface ComponentOutcome {
+  component: string;
+  types: TypeOutcome[];
+}
+
+export interface PreprocessParams {
+  /** <component>/, holding one folder of images per type. */
+  componentDir: string;
+  /** Output component name; the folder's name by default (PIXAL's behaviour). */
+  component?: string;
+  config: Config;
+  paths: PathsConfig;
+  workers: number;
+  reporter: Reporter;
+}
+
+/** The image files of a folder, sorted by name (the order decides the reference and the <NNN> names). */
+export async function listImages(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && isImageFile(e.name))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+/**
+ * Base names of the outputs: `<type>_<NNN>` in input order with rename_images (PIXAL's folder-consistent
+ * names), else the input's stem (with its extension appended when two inputs share a stem).
+ */
+export function outputNames(files: readonly string[], type: string, rename: boolean): string[] {
+  if (rename) return files.map((_, i) => `${type}_${String(i).padStart(3, '0')}`);
+  const stems = files.map((f) => basename(f, extname(f)));
+  return stems.map((stem, i) => (stems.indexOf(stem) !== stems.lastIndexOf(stem) ? `${stem}_${extname(files[i]!).slice(1).toLowerCase()}` : stem));
+}
+
+/** The type folders of a component, sorted; none is an error (the layout is <component>/<type>/<images>). */
+export async function listTypes(componentDir: string): Promise<string[]> {
+  const entries = await readdir(componentDir, { withFileTypes: true });
+  const types = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  if (types.length === 0) throw new Error(`${componentDir}: no image type folders; expected <component>/<type>/*{${IMAGE_EXTENSIONS.join(',')}}`);
+  return types;
+}
+
+export async function preprocessComponent(params: PreprocessParams): Promise<ComponentOutcome> {
+  const component = params.component ?? basename(params.componentDir);
+  const types = await listTypes(params.componentDir);
+  const pool = new WorkerPool(params.workers);
+  try {
+    const outcomes = await Promise.all(types.map((type) => preprocessType(type, types, component, params, pool)));
+    return { component, types: outcomes };
+  } finally {
+    await pool.close();
+  }
+}
+
+async function preprocessType(type: string, allTypes: string[], component: string, params: PreprocessParams, pool: WorkerPool): Promise<TypeOutcome> {
+  const { config, reporter } = params;
+  const { remove_background, rename_images, alignment, preprocessor } = config.preprocessing;
+  const typeDir = join(params.componentDir, type);
+  const out = params.paths.outputs('train', component, type);
+  const outcome: TypeOutcome = { type, inputs: 0, skipped: [] };
+  const skip = (skipped: Skipped[]) => {
+    for (const s of skipped) reporter.warn(`${type}: skipped ${basename(s.file)} at ${s.step}: ${s.reason}`);
+    outcome.skipped.push(...skipped);
+  };
+  let names: string[] = [];
+  let inputs: string[] = [];
+  try {
+    inputs = await listImages(typeDir);
+    outcome.inputs = inputs.length;
+    if (inputs.length === 0) throw new Error(`no images in ${typeDir} (${IMAGE_EXTENSIONS.join(', ')})`);
+    names = outputNames(inputs, type, rename_images);
+    // The step folders hold exactly this run's images: left-overs of an earlier run would enter the dataset.
+    await Promise.all([out.backgroundRemoved, out.aligned, out.alignedMetrics].map((d) => rm(d, { recursive: true, force: true })));
+
+    const removed = await removeBackgrounds(
+      inputs.map((source, i) => ({ source, name: names[i]! })),
+      out.backgroundRemoved,
+      remove_background,
+      pool,
+      reporter.step(`${type}: remove_bg`, inputs.length),
+    );
+    skip(removed.skipped);
+    let images: StepImage[] = removed.kept;
+    let inputDir = out.backgroundRemoved;
+    if (images.length === 0) throw new Error('no image left after remove_bg');
+
+    if (alignment.apply_alignment) {
+      const aligned = await alignImages(images, images[0]!.file, out.aligned, alignment, pool, reporter.step(`${type}: align`, images.length), out.alignedMetrics);
+      skip(aligned.skipped);
+      images = aligned.kept;
+      inputDir = out.aligned;
+      if (images.length === 0) throw new Error('no image left after align');
+    }
+
+    const made = await makeInput(
+      { inputDir, outDir: out.root, type, options: preprocessor, images, ...(config.model_training.one_hot_encoding ? { oneHotTypes: allTypes } : {}) },
+      pool,
+      reporter.step(`${type}: make_input`, images.length),
+    );
+    skip(made.skipped);
+    outcome.dataset = datasetInfo(made.dataset);
+  } catch (err) {
+    outcome.error = err instanceof Error ? err.message : String(err);
+  }
+  await writeRecords(out, inputs, names, outcome, config);
+  return outcome;
+}
+
+function datasetInfo({ npzFile, metadataFile, metadata }: DatasetResult): DatasetInfo {
+  return { file: npzFile, metadataFile, images: metadata.files.length, shape: metadata.shape, channels: metadata.channels.length };
+}
+
+export interface MakeInputComponentParams {
+  componentDir: string;
+  /** Receives <type>/<file_name> and <type>/metadata/preprocessing.yaml per type. */
+  outDir: string;
+  config: Config;
+  workers: number;
+  reporter: Reporter;
+}
+
+/** `pixal make_input`: make_input alone, for every type folder of a component (images used as they are). */
+export async function makeInputComponent(params: MakeInputComponentParams): Promise<ComponentOutcome> {
+  const types = await listTypes(params.componentDir);
+  const { preprocessing, model_training } = params.config;
+  const pool = new WorkerPool(params.workers);
+  try {
+    const outcomes = await Promise.all(
+      types.map(async (type): Promise<TypeOutcome> => {
+        const inputDir = join(params.componentDir, type);
+        const outcome: TypeOutcome = { type, inputs: (await listImages(inputDir)).length, skipped: [] };
+        try {
+          const made = await makeInput(
+            { inputDir, outDir: join(params.outDir, type), type, options: preprocessing.preprocessor, ...(model_training.one_hot_encoding ? { oneHotTypes: types } : {}) },
+            pool,
+            params.reporter.step(`${type}: make_input`, outcome.inputs),
+          );
+          outcome.skipped = made.skipped;
+          outcome.dataset = datasetInfo(made.dataset);
+        } catch (err) {
+          outcome.error = err instanceof Error ? err.message : String(err);
+        }
+        return outcome;
+      }),
+    );
+    return { component: basename(params.componentDir), types: outcomes };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** metadata/names.csv (input -> output name), metadata/parameters.yaml (the merged config), logs/preprocessing.log. */
+async function writeRecords(out: TypeOutputs, inputs: string[], names: string[], outcome: TypeOutcome, config: Config): Promise<void> {
+  await Promise.all([mkdir(out.metadata, { recursive: true }), mkdir(out.logs, { recursive: true })]);
+  const field = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const csv = ['input,name', ...inputs.map((f, i) => `${field(basename(f))},${field(names[i] ?? '')}`)].join('\n');
+  const fate = (input: string) => {
+    const s = outcome.skipped.find((k) => k.file === input);
+    return s ? `skipped at ${s.step}: ${s.reason}` : outcome.dataset ? `in ${outcome.dataset.file}` : 'not in a dataset';
+  };
+  const log = [
+    `type ${outcome.type}: ${outcome.dataset ? `${outcome.dataset.images} of ${outcome.inputs} images in ${outcome.dataset.file}` : `failed: ${outcome.error}`}`,
+    ...inputs.map((f) => `${basename(f)}: ${fate(f)}`),
+  ].join('\n');
+  await Promise.all([
+    writeFile(join(out.metadata, 'names.csv'), `${csv}\n`),
+    writeFile(join(out.metadata, 'parameters.yaml'), YAML.stringify(config)),
+    writeFile(join(out.logs, 'preprocessing.log'), `${log}\n`),
+  ]);
+}
+
+/** The end-of-run summary: per type, the dataset or why there is none, and every skipped image with its reason. */
+export function summaryLines(command: string, outcome: ComponentOutcome): string[] {
+  const made = outcome.types.filter((t) => t.dataset).length;
+  const lines = [`${command} ${outcome.component}: ${made} of ${outcome.types.length} types produced a dataset`];
+  for (const t of outcome.types) {
+    if (t.dataset) {
+      const d = t.dataset;
+      lines.push(`  ${t.type}: ${d.images} of ${t.inputs} images -> ${d.file} (${d.images} x ${d.shape[0]}x${d.shape[1]} pixels x ${d.channels} channels)`);
+    } else lines.push(`  ${t.type}: failed: ${t.error}`);
+    for (const s of t.skipped) lines.push(`    skipped ${basename(s.file)} at ${s.step}: ${s.reason}`);
+  }
+  return lines;
+}
