@@ -10,6 +10,7 @@ import { metricRoutes } from './routes/metrics.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { pixalRoutes } from './routes/pixal.ts';
+import { loggedModelRoutes } from './routes/logged-models.ts';
 import { PIXAL_VERSION } from './version.ts';
 
 export function createApp(ctx: ServerContext, auth: AuthSpec): Hono {
@@ -33,6 +34,7 @@ export function createApp(ctx: ServerContext, auth: AuthSpec): Hono {
   registryRoutes(api, ctx);
   artifactRoutes(app, api, ctx);
   pixalRoutes(app, ctx);
+  loggedModelRoutes(app, api);
 
   app.notFound((c) => c.json(new MlflowError('ENDPOINT_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((err, c) => {

@@ -3,6 +3,7 @@
 // their string forms; repeated fields accept a single value.
 import { z } from 'zod';
 import { invalidParameter, MlflowError } from './errors.ts';
+import { API_DOCS_HINT, invalidValueMessage, missingValueMessage } from './messages.ts';
 
 /** A number or string on the wire, before int64/double read it (no zod transform: cheap on hot lists). */
 export const wireNumber = z.union([z.number(), z.string()]);
@@ -86,16 +87,14 @@ export function parseRequest<T extends z.ZodTypeAny>(schema: T, input: unknown):
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.') || 'request';
   const value = valueAtPath(input, issue.path);
-  if (value === undefined) throw invalidParameter(`Missing value for required parameter '${field}'. See the API docs for more information about request parameters.`);
+  if (value === undefined) throw invalidParameter(missingValueMessage(field) + API_DOCS_HINT);
   if (issue.code === 'custom' && issue.message !== 'not an integer' && issue.message !== 'not a number') throw invalidParameter(issue.message);
-  throw invalidParameter(
-    `Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied. Hint: Value was of type '${pythonTypeName(value)}'. See the API docs for more information about request parameters.`,
-  );
+  throw invalidParameter(invalidValueMessage(field, value, ` Hint: Value was of type '${pythonTypeName(value)}'.`) + API_DOCS_HINT);
 }
 
 /** A required string that must be non-empty, with MLflow's missing-value message when empty. */
 export function requireNonEmpty(value: string | undefined, field: string): string {
-  if (value === undefined || value === '') throw invalidParameter(`Missing value for required parameter '${field}'. See the API docs for more information about request parameters.`);
+  if (value === undefined || value === '') throw invalidParameter(missingValueMessage(field) + API_DOCS_HINT);
   return value;
 }
 

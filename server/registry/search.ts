@@ -10,7 +10,7 @@ import type { Comparison, Filter, OrderBy } from '../search/ast.ts';
 import { parseModelVersionFilter, parseRegisteredModelFilter } from '../search/filter.ts';
 import { parseOrderBy } from '../search/order-by.ts';
 import { createPageToken, parsePageToken } from '../tracking/paging.ts';
-import { pyRepr } from '../tracking/python-format.ts';
+import { pyRepr } from '../http/python-format.ts';
 import { modelVersionJson, type ModelVersionJson, type RegisteredModelJson } from './json.ts';
 import { registeredModelsJson, versionId, versionTagsOf } from './rows.ts';
 import { IS_PROMPT_TAG_KEY, STAGE_DELETED_INTERNAL } from './validation.ts';

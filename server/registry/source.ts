@@ -4,7 +4,7 @@
 import { and, desc, eq, ne } from 'drizzle-orm';
 import { modelVersions } from '../db/schema.ts';
 import { invalidParameter } from '../http/errors.ts';
-import { posixNormpath } from '../tracking/python-format.ts';
+import { posixNormpath } from '../http/python-format.ts';
 import { parseUri, unquote } from '../artifacts/uri.ts';
 import { findRunArtifactUri } from '../artifacts/run-artifacts.ts';
 import { loadModel, loadVersion, modelAliases, type Q } from './rows.ts';

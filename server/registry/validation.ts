@@ -1,8 +1,9 @@
 // MLflow's checks on model registry input (mlflow/utils/validation.py and model_version_stages.py),
 // with its messages.
 import { invalidParameter } from '../http/errors.ts';
-import { checkLength, invalidValueMessage, missingValueMessage, validateEntityName } from '../tracking/validation.ts';
-import { posixNormpath, pyRepr } from '../tracking/python-format.ts';
+import { checkLength, validateEntityName } from '../tracking/validation.ts';
+import { invalidValueMessage, missingValueMessage } from '../http/messages.ts';
+import { posixNormpath, pyRepr } from '../http/python-format.ts';
 
 export const MAX_MODEL_REGISTRY_TAG_KEY_LENGTH = 250;
 export const MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH = 100_000;

@@ -12,7 +12,7 @@ import type { MlflowApi } from '../http/api.ts';
 import { MlflowError, invalidParameter } from '../http/errors.ts';
 import { str } from '../http/proto.ts';
 import type { ServerContext } from '../context.ts';
-import { missingValueMessage } from '../tracking/validation.ts';
+import { missingValueMessage } from '../http/messages.ts';
 import { artifactResponse } from '../artifacts/download.ts';
 import { deleteArtifact, listDirectory, writeArtifact } from '../artifacts/files.ts';
 import { joinRelative, resolveInRoot, safeArtifactPath } from '../artifacts/paths.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { HandlerContext, MlflowApi } from '../http/api.ts';
 import { bool, keyValue, repeated, str } from '../http/proto.ts';
 import type { ServerContext } from '../context.ts';
-import { invalidValueMessage, missingValueMessage } from '../tracking/validation.ts';
+import { invalidValueMessage, missingValueMessage } from '../http/messages.ts';
 import { deleteRegisteredModelAlias, getModelVersionByAlias, setRegisteredModelAlias } from '../registry/aliases.ts';
 import {
   createModelVersion,

@@ -10,7 +10,8 @@ import { RUN_STATUSES, type RunStatus } from '../tracking/runs.ts';
 import { parseRunFilter } from '../search/filter.ts';
 import { parseRunOrderBy } from '../tracking/run-search.ts';
 import { trackingStore } from '../tracking/store.ts';
-import { missingValueMessage, type MetricPoint } from '../tracking/validation.ts';
+import { type MetricPoint } from '../tracking/validation.ts';
+import { missingValueMessage } from '../http/messages.ts';
 import { viewTypeOf } from '../tracking/view-type.ts';
 
 const SEARCH_RUNS_MAX_RESULTS = 50000;

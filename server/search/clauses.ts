@@ -53,18 +53,11 @@ export function groupParentheses(text: string, tokens: Token[], what: 'filter' |
     if (token.kind === 'open') open.push(i);
     else if (token.kind === 'close' && open.length > 0) closeOf[open.pop()!] = i;
   });
-  // Depth counts matched pairs only.
-  let depth = 0;
-  const closing: number[] = [];
-  tokens.forEach((_token, i) => {
-    while (closing.length > 0 && closing[closing.length - 1]! < i) {
-      closing.pop();
-      depth--;
-    }
-    if (closeOf[i]! !== -1) {
-      closing.push(closeOf[i]!);
-      if (++depth > MAX_DEPTH) unparsable(what, text);
-    }
+  // Nesting counts matched pairs only: the closers of the pairs open at each token.
+  const closers: number[] = [];
+  closeOf.forEach((close, i) => {
+    while (closers.length > 0 && closers[closers.length - 1]! < i) closers.pop();
+    if (close !== -1 && closers.push(close) > MAX_DEPTH) unparsable(what, text);
   });
   const items: Item[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -204,7 +197,7 @@ function operand(text: string, item: Item): Operand {
  * `quoteInvalid`: the tracking filter quotes each offending clause in its message, the others not.
  */
 export function splitComparisons(text: string, quoteInvalid: boolean): RawComparison[] {
-  const tokens = tokenize(text, () => unparsable('filter', text));
+  const tokens = tokenize(text, 'filter');
   if (tokens.every((token) => token.kind === 'space')) {
     throw invalidParameter(`Invalid filter '${text}'. Could not be parsed.`);
   }
@@ -261,7 +254,7 @@ export function splitComparisons(text: string, quoteInvalid: boolean): RawCompar
 }
 
 /** Python's repr() of a string, as MLflow's messages show it (close enough for messages). */
-export function pythonRepr(value: string): string {
+function pythonRepr(value: string): string {
   const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
   const body = value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
   return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;

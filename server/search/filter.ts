@@ -13,7 +13,7 @@
 import { invalidParameter } from '../http/errors.ts';
 import type { Comparison, ComparisonOp, EntityType, Filter } from './ast.ts';
 import { splitComparisons, type Operand, type RawComparison } from './clauses.ts';
-import { pythonInt, pythonSet, quotedValue, unquoteKey } from './quoting.ts';
+import { pythonInt, pythonSet, quotedValue, trimBackticks, unquoteKey } from './quoting.ts';
 import { parseStringList } from './string-list.ts';
 
 type Value = number | string | string[];
@@ -135,7 +135,7 @@ export function runIdentifier(text: string, attributes: readonly string[]): { ty
   const dot = text.indexOf('.');
   let type: EntityType = 'attribute';
   if (dot !== -1) {
-    const entity = unquoteBackticks(text.slice(0, dot));
+    const entity = trimBackticks(text.slice(0, dot));
     const known = Object.hasOwn(RUN_ENTITY_TYPES, entity) ? RUN_ENTITY_TYPES[entity] : undefined;
     if (!known) {
       throw invalidParameter(`Invalid entity type '${entity}'. Valid values are ${pythonList(RUN_ENTITY_NAMES)}`);
@@ -151,9 +151,6 @@ export function runIdentifier(text: string, attributes: readonly string[]): { ty
   }
   return { type, key };
 }
-
-const unquoteBackticks = (text: string): string =>
-  text.length >= 2 && text.startsWith('`') && text.endsWith('`') ? text.slice(1, -1) : text;
 
 function runValue(type: EntityType, key: string, right: Operand): Value {
   switch (type) {

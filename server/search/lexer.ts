@@ -32,7 +32,7 @@ export interface Token {
 }
 
 /** sqlparse refuses statements of more than this many tokens (each whitespace character counts). */
-export const MAX_TOKENS = 10_000;
+const MAX_TOKENS = 10_000;
 
 // Only these of sqlparse's many keywords decide anything here. PARAMETER(S) matters where it is not
 // read as a name before a dot: `parameters.1_a` (the dot starts a number) is no identifier.
@@ -212,7 +212,8 @@ function placeholderAt(text: string, i: number): number {
  * Splits a search string into tokens. Runs of whitespace come back as one `space` token, but are
  * counted character by character against MAX_TOKENS, as sqlparse does.
  */
-export function tokenize(text: string, onTooLong: () => never): Token[] {
+export function tokenize(text: string, what: 'filter' | 'order_by clause'): Token[] {
+  const onTooLong = () => unparsable(what, text);
   const tokens: Token[] = [];
   const quotes = new QuoteTable(text);
   let count = 0;

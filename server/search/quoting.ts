@@ -7,7 +7,7 @@ const quotedWith = (text: string, quote: string): boolean =>
   text.length >= 2 && text.startsWith(quote) && text.endsWith(quote);
 
 /** `'x'` or `"x"` → `x`; anything else unchanged. */
-export const stripQuotes = (text: string): string =>
+const stripQuotes = (text: string): string =>
   quotedWith(text, "'") || quotedWith(text, '"') ? text.slice(1, -1) : text;
 
 /** `` `x` `` → `x`; anything else unchanged. */

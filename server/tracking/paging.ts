@@ -1,7 +1,7 @@
 // Paging as MLflow's SQL store does it: page tokens are base64 of `{"offset": N}`, parsed with its
 // checks and messages (SearchUtils.parse_start_offset_from_page_token), and page sizes are bounded.
 import { invalidParameter } from '../http/errors.ts';
-import { pyBytesRepr, pyValueRepr } from './python-format.ts';
+import { pyBytesRepr, pyValueRepr } from '../http/python-format.ts';
 
 export function createPageToken(offset: number): string {
   return Buffer.from(JSON.stringify({ offset }).replace(':', ': ')).toString('base64');

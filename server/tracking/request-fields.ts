@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { invalidParameter } from '../http/errors.ts';
 import { requireNonEmpty, str } from '../http/proto.ts';
 import type { KeyValue } from './entities.ts';
-import { invalidValueMessage } from './validation.ts';
+import { invalidValueMessage } from '../http/messages.ts';
 
 export const SEE_API_DOCS = ' See the API docs for more information about request parameters.';
 

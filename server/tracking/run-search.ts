@@ -5,7 +5,7 @@ import { invalidParameter } from '../http/errors.ts';
 import type { Filter, OrderBy } from '../search/ast.ts';
 import { parseOrderBy } from '../search/order-by.ts';
 import { createPageToken, parsePageToken, validateMaxResults } from './paging.ts';
-import { pyValueRepr } from './python-format.ts';
+import { pyValueRepr } from '../http/python-format.ts';
 import { runFilterSql, runOrderSql, type RunCondition, type SqlFragment } from './search-sql.ts';
 import type { StatementCache } from './statement-cache.ts';
 import { parseExperimentId } from './validation.ts';

@@ -7,7 +7,7 @@ import { RUN_NAME_TAG, runInfoJson, runJson, type DatasetInputJson, type Dataset
 import type { ExperimentStore } from './experiments.ts';
 import type { MetricStore } from './metrics.ts';
 import { searchRunIds, type RunSearchOptions } from './run-search.ts';
-import { pyRepr } from './python-format.ts';
+import { pyRepr } from '../http/python-format.ts';
 import { randomRunName } from './run-names.ts';
 import { StatementCache } from './statement-cache.ts';
 import {

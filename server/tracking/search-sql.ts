@@ -3,7 +3,6 @@
 // parameter; column and table names come only from the fixed maps below.
 import { invalidParameter } from '../http/errors.ts';
 import type { Comparison, ComparisonOp, Filter, OrderBy } from '../search/ast.ts';
-import { RUN_NAME_TAG } from './entities.ts';
 import { parseExperimentId } from './validation.ts';
 
 export interface SqlFragment {
@@ -136,8 +135,9 @@ function runCondition(c: Comparison): RunCondition {
     case 'attribute': {
       const key = runAttributeKey(c.key);
       if (RUN_NUMERIC_ATTRIBUTES.has(key)) return { where: numericComparison(RUN_COLUMNS[key]!, c) };
-      // MLflow matches run names through the mlflow.runName tag (older runs have no name column).
-      if (key === 'run_name') return keyedCondition('run_tags', RUN_NAME_TAG, stringComparison('value', c), c.op);
+      // MLflow reads run names from the mlflow.runName tag (its runs before 1.29 lack the column).
+      // Here the column always follows the tag, except after the tag is deleted, and reading it
+      // spares a probe of run_tags per run.
       return { where: stringComparison(RUN_COLUMNS[key]!, c) };
     }
     case 'metric': {

@@ -2,7 +2,8 @@
 // its exact messages. Over-long param and run-tag values are truncated, as MLflow does by default
 // (MLFLOW_TRUNCATE_LONG_VALUES=true); over-long keys are refused.
 import { invalidParameter } from '../http/errors.ts';
-import { posixNormpath, pyFloat, pyJsonDumps, pyLen, pyRepr, pySlice } from './python-format.ts';
+import { posixNormpath, pyFloat, pyJsonDumps, pyLen, pyRepr, pySlice } from '../http/python-format.ts';
+import { invalidValueMessage, missingValueMessage } from '../http/messages.ts';
 
 export const MAX_METRICS_PER_BATCH = 1000;
 export const MAX_PARAMS_TAGS_PER_BATCH = 100;
@@ -26,12 +27,6 @@ const NAME_PATTERN = /^[/\p{L}\p{N}_.\- :]*\n?$/u;
 
 const BAD_CHARACTER_MESSAGE =
   'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
-
-export function invalidValueMessage(path: string, value: unknown, detail?: string): string {
-  return detail === undefined ? `Invalid value ${pyJsonDumps(value)} for parameter '${path}' supplied.` : `Invalid value ${pyJsonDumps(value)} for parameter '${path}' supplied: ${detail}`;
-}
-
-export const missingValueMessage = (path: string) => `Missing value for required parameter '${path}'.`;
 
 /** `append_to_json_path`: `metrics[0]` + `name` → `metrics[0].name`; no prefix → `name`. */
 export function jsonPath(prefix: string, field: string): string {

@@ -79,10 +79,6 @@ function askUs(c: Case): Ours {
   }
 }
 
-const fail = (): never => {
-  throw new Error('unreachable: MLflow accepted it');
-};
-
 const pythonNumber = (text: string): number => (text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text));
 
 function sameComparison(ours: Comparison, theirs: OracleComparison): boolean {
@@ -106,7 +102,7 @@ function deviation(c: Case, theirs: Answer['parsed']): string | undefined {
     if (c.kind === 'model_version' && /^tags?\./.test(c.text)) return 'tag key read as attribute';
     // sqlparse glues `key AS x`, `key other`, `key "desc"` into one identifier that MLflow then
     // splits shell-style: recognised as more than one identifier, or AS, in the clause.
-    const items = groupIdentifiers(groupFunctions(groupParentheses(c.text, tokenize(c.text, fail), 'order_by clause')));
+    const items = groupIdentifiers(groupFunctions(groupParentheses(c.text, tokenize(c.text, 'order_by clause'), 'order_by clause')));
     const identifiers = items.filter((item) => item.kind === 'identifier').length;
     const as = items.some((item) => item.kind === 'token' && item.token.word === 'AS');
     return identifiers > 1 || as ? 'sqlparse alias in order_by' : undefined;

@@ -1,7 +1,7 @@
 // Python renderings inside MLflow's messages, checked against Python itself (the project's .venv).
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { posixNormpath, pyBytesRepr, pyFloat, pyJsonDumps, pyRepr, pyValueRepr } from '../../../server/tracking/python-format.ts';
+import { posixNormpath, pyBytesRepr, pyFloat, pyJsonDumps, pyRepr, pyValueRepr } from '../../../server/http/python-format.ts';
 import { VENV_PYTHON } from '../../support/servers.ts';
 
 /** Runs `expression` over each input in Python; inputs and outputs travel as JSON. */
