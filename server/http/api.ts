@@ -1,5 +1,6 @@
 // Registers MLflow REST handlers under every prefix the protocol uses. A handler receives the
 // request fields already validated by its zod schema and returns the response object.
+import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { MlflowError } from './errors.ts';
@@ -17,6 +18,18 @@ export interface HandlerContext {
 
 export type Handler<S extends z.ZodTypeAny> = (req: z.output<S>, ctx: HandlerContext) => object | Promise<object>;
 
+/**
+ * A GET may carry its fields as a JSON body (MLflow accepts that when there is no query string).
+ * The Fetch API drops GET bodies, so the body is read from Node's request stream, when present.
+ */
+async function readGetBody(c: Context): Promise<string> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming || incoming.readableEnded) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Reads a request's fields: the query string for GET (repeated keys → arrays), else the JSON body. */
 export async function readFields(c: Context): Promise<unknown> {
   const method = c.req.method;
@@ -26,7 +39,7 @@ export async function readFields(c: Context): Promise<unknown> {
     for (const [k, values] of Object.entries(c.req.queries())) out[k] = values.length === 1 ? values[0]! : values;
     return out;
   }
-  const text = await c.req.text();
+  const text = method === 'GET' ? await readGetBody(c) : await c.req.text();
   if (method !== 'GET') {
     const contentType = c.req.header('content-type');
     if (method === 'POST' || method === 'PATCH') {

@@ -7,7 +7,7 @@ export type { Box };
 
 export interface DefectZones {
   /** Where straight horizontal traces run, image pixels at the canonical pose. */
-  traceBand: Box;
+  traceBands: Box[];
   /** Where the connector fingers are. */
   fingerZones: Box[];
 }

@@ -265,13 +265,12 @@ function perImageRange(scaling: PerImageScaling, raw: Float32Array): Range {
   return { min: 0, max };
 }
 
-/** In place over `count` values `stride` apart from `start`: (x - min) / (max - min), clipped to [0,1];
- *  a degenerate range maps everything to 0. */
-function scaleInPlace(values: Float32Array, { min, max }: Range, start = 0, stride = 1, count = values.length): void {
+/** In place: (x - min) / (max - min), clipped to [0,1]; a degenerate range maps everything to 0. */
+function scaleInPlace(values: Float32Array, { min, max }: Range): void {
   const inv = max > min ? 1 / (max - min) : 0;
-  for (let i = 0, o = start; i < count; i++, o += stride) {
-    const v = (values[o]! - min) * inv;
-    values[o] = v < 0 ? 0 : v > 1 ? 1 : v;
+  for (let i = 0; i < values.length; i++) {
+    const v = (values[i]! - min) * inv;
+    values[i] = v < 0 ? 0 : v > 1 ? 1 : v;
   }
 }
 
@@ -283,45 +282,55 @@ function scaleInPlace(values: Float32Array, { min, max }: Range, start = 0, stri
  * pooled values: channels affine in 8-bit planes are pooled straight from the planes' block means, the
  * others are computed in bands of `pool` rows and pooled at once, so their values never leave the cache.
  * Per-image scaling needs every pixel: those channels are scaled (clipping included) at full resolution,
- * then pooled, as PIXAL does.
+ * then pooled, as PIXAL does. Channels are pooled into planes and interleaved once at the end, as writing
+ * one channel at a time into the interleaved array would touch a cache line per value.
  */
 export function poolChannels(rgb: RgbPlanes, names: readonly ChannelName[], normalisation: Normalisation, pool: number, out: Float32Array): void {
   const src = new Sources(rgb);
   const { width, height } = rgb;
-  const stride = names.length;
-  const pixels = out.length / stride;
+  const pooled = pooledSize(height, width, pool);
+  const pixels = pooled.height * pooled.width;
   const means = new Map<Uint8Array, Float64Array>();
   const meanOf = (plane: Uint8Array): Float64Array => {
     let m = means.get(plane);
     if (!m) means.set(plane, (m = poolMeans(plane, width, height, pool)));
     return m;
   };
-  const { height: pooledHeight, width: pooledWidth } = pooledSize(height, width, pool);
   let full: Float32Array | undefined; // a full-resolution channel, for per-image scaling
-  let band: Float32Array | undefined; // `pool` rows of a channel, pooled as soon as computed
-  names.forEach((name, c) => {
+  let band: Float32Array | undefined; // `pool` rows of a channel
+  const planes = names.map((name) => {
+    const plane = new Float32Array(pixels);
     const perImage = normalisation === 'robust_per_image' ? PER_IMAGE_SCALING[name] : undefined;
     const terms = perImage ? null : linearTerms(name, src);
     if (terms) {
-      const sum = new Float64Array(pixels);
-      for (const [plane, k] of terms) {
-        const m = meanOf(plane);
-        for (let i = 0; i < pixels; i++) sum[i]! += k * m[i]!;
-      }
-      for (let i = 0, o = c; i < pixels; i++, o += stride) out[o] = sum[i]!;
+      for (const [source, k] of terms) addScaled(plane, meanOf(source), k);
     } else if (perImage) {
       full ??= new Float32Array(width * height);
       rawRows(name, src, 0, height, full);
       scaleInPlace(full, perImageRange(perImage, full));
-      poolInto(full, width, height, pool, out, c, stride);
-      return;
+      poolInto(full, width, height, pool, plane);
+      return plane;
     } else {
       band ??= new Float32Array(width * pool);
-      for (let oy = 0; oy < pooledHeight; oy++) {
+      for (let oy = 0; oy < pooled.height; oy++) {
         rawRows(name, src, oy * pool, oy * pool + pool, band);
-        poolInto(band, width, pool, pool, out, c, stride, oy * pooledWidth);
+        poolInto(band, width, pool, pool, plane, oy * pooled.width);
       }
     }
-    scaleInPlace(out, FIXED_RANGES[name], c, stride, pixels);
+    scaleInPlace(plane, FIXED_RANGES[name]);
+    return plane;
   });
+  interleave(planes, out);
+}
+
+/** plane += k x values. */
+function addScaled(plane: Float32Array, values: Float64Array, k: number): void {
+  for (let i = 0; i < plane.length; i++) plane[i]! += k * values[i]!;
+}
+
+/** out[i * planes.length + c] = planes[c][i], written in order. */
+function interleave(planes: Float32Array[], out: Float32Array): void {
+  const count = planes.length;
+  const pixels = out.length / count;
+  for (let i = 0, o = 0; i < pixels; i++) for (let c = 0; c < count; c++, o++) out[o] = planes[c]![i]!;
 }

@@ -10,11 +10,8 @@ export function pooledSize(height: number, width: number, pool: number): PooledS
   return { height: Math.floor(height / pool), width: Math.floor(width / pool) };
 }
 
-/**
- * Pools `plane` (row-major, width x height) into channel `channel` of `out`, an interleaved
- * (pooled pixels, channels) array: pooled pixel (x, y) goes to out[(first + y * pooledWidth + x) * channels + channel].
- */
-export function poolInto(plane: Float32Array, width: number, height: number, pool: number, out: Float32Array, channel: number, channels: number, first = 0): void {
+/** Pools `plane` (row-major, width x height) into `out` from index `first`, row-major pooled pixels. */
+export function poolInto(plane: Float32Array, width: number, height: number, pool: number, out: Float32Array, first = 0): void {
   const { height: ph, width: pw } = pooledSize(height, width, pool);
   const acc = new Float64Array(pw);
   const inv = 1 / (pool * pool);
@@ -28,8 +25,7 @@ export function poolInto(plane: Float32Array, width: number, height: number, poo
         acc[ox]! += s;
       }
     }
-    let o = (first + oy * pw) * channels + channel;
-    for (let ox = 0; ox < pw; ox++, o += channels) out[o] = acc[ox]! * inv;
+    for (let ox = 0, o = first + oy * pw; ox < pw; ox++, o++) out[o] = acc[ox]! * inv;
   }
 }
 

@@ -7,7 +7,7 @@ import { END, f, MIDDLE_TOP, PART_HEIGHT, PART_WIDTH, polylinePath, sBend, TAPER
 import { css, type FlexPalette } from './palette.ts';
 
 /** Width of an etched gap between traces. */
-const GAP = 2.6;
+const GAP = 3.2;
 /** Middle traces: the first gap line lies this far inside the outline. */
 const MIDDLE_MARGIN = 10;
 const MIDDLE_LINES = 36;
@@ -26,13 +26,6 @@ export interface CopperDesign {
   hatches: Box[];
 }
 
-export interface CopperLayer {
-  svg: string;
-  /** Where straight horizontal traces run (cut and bridge defects look here), part units. */
-  traceBand: Box;
-  /** Where the connector fingers are (missing-pad defects look here). */
-  fingerZones: Box[];
-}
 
 interface FanLine {
   /** y at each x of the end grid. */
@@ -151,8 +144,16 @@ function fingersSvg(palette: FlexPalette, mirror: (x: number) => number): string
   return parts.join('');
 }
 
-/** The copper layer (to be clipped to the outline by the caller). */
-export function copperLayer(palette: FlexPalette, design: CopperDesign, random: Random): CopperLayer {
+/** Where straight horizontal traces run between the fan-outs, part units. */
+export const TRACE_BAND: Box = { x0: FAN_REACH, y0: middleY(0) - 3, x1: PART_WIDTH - FAN_REACH, y1: middleY(MIDDLE_LINES - 1) + 3 };
+/** Where the connector fingers are. */
+export const FINGER_ZONES: Box[] = [
+  { x0: 0, y0: fingerY(0), x1: FINGER_ZONE, y1: fingerY(FINGER_LINES - 1) },
+  { x0: PART_WIDTH - FINGER_ZONE, y0: fingerY(0), x1: PART_WIDTH, y1: fingerY(FINGER_LINES - 1) },
+];
+
+/** The copper layer's SVG (to be clipped to the outline by the caller). */
+export function copperLayer(palette: FlexPalette, design: CopperDesign, random: Random): string {
   const left = fanOut(random.fork('left'));
   const right = fanOut(random.fork('right'));
   const parts: string[] = [`<rect x="-10" y="-10" width="${PART_WIDTH + 20}" height="${PART_HEIGHT + 20}" fill="${css(palette.copper)}"/>`];
@@ -170,13 +171,6 @@ export function copperLayer(palette: FlexPalette, design: CopperDesign, random: 
   for (const row of design.zigzagRows) parts.push(zigzagSvg(row, palette));
   parts.push(fingersSvg(palette, (x) => x), fingersSvg(palette, (x) => PART_WIDTH - x));
   for (const box of design.hatches) parts.push(hatchSvg(box, palette, 11));
-  return {
-    svg: parts.join('\n'),
-    traceBand: { x0: FAN_REACH, y0: middleY(0) - 3, x1: PART_WIDTH - FAN_REACH, y1: middleY(MIDDLE_LINES - 1) + 3 },
-    fingerZones: [
-      { x0: 0, y0: fingerY(0), x1: FINGER_ZONE, y1: fingerY(FINGER_LINES - 1) },
-      { x0: PART_WIDTH - FINGER_ZONE, y0: fingerY(0), x1: PART_WIDTH, y1: fingerY(FINGER_LINES - 1) },
-    ],
-  };
+  return parts.join('\n');
 }
 

@@ -20,14 +20,14 @@ export interface FlexPalette {
 
 /** Front: coverlay over copper, as in the real photo. */
 const FRONT: FlexPalette = {
-  copper: [182, 197, 24],
-  copperAlt: [170, 176, 22],
-  gap: [92, 96, 0],
+  copper: [176, 197, 24],
+  copperAlt: [162, 174, 20],
+  gap: [84, 96, 0],
   void: [96, 64, 6],
   edgeOuter: [166, 56, 8],
   edgeInner: [108, 46, 0],
-  finger: [158, 212, 38],
-  fingerGap: [58, 100, 0],
+  finger: [152, 212, 38],
+  fingerGap: [56, 100, 0],
   silkscreen: [178, 231, 152],
 };
 
