@@ -47,8 +47,14 @@ NATIVE_DIRS=(
   node_modules/@tensorflow/tfjs-node/deps
 )
 stamp=node_modules/.pixal-lock-hash
-want="$(cat package-lock.json <(node -p 'process.versions.modules') | sha256sum | cut -c1-16)"
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/pixal/native-$want"
+want="$(sha256sum package-lock.json | cut -c1-16)"
+# The native cache depends only on what the addons are built from: their versions, Node's ABI, the patch.
+native_key="$(node -e "
+const lock = require('./package-lock.json').packages;
+const v = (n) => (lock['node_modules/' + n] || {}).version;
+console.log([process.versions.modules, v('better-sqlite3'), v('@u4/opencv4nodejs'), v('@tensorflow/tfjs-node')].join(' '));
+" | cat - trainer/setup/patches/*.patch trainer/setup/tfjs-native.sh | sha256sum | cut -c1-16)"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/pixal/native-$native_key"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   say "npm dependencies up to date"
 else
