@@ -2,6 +2,7 @@
 // Python (bench/preprocess/pixal_baseline.py, opencv-python + numpy), alternating in one run.
 //
 //   npx tsx bench/preprocess/bench.ts [--images 4] [--rounds 2] [--channels LAB_a,LAB_b|ALL] [--no-align]
+//                                     [--align-options '{"detection_scale":0.5}']
 //
 // Inputs: the real flex photo as the reference, and copies of it under small random perspective warps
 // (seeded), written to bench/output/preprocess/. Per image, both sides start from the PNG on disk and end
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     channels: { type: 'string', default: 'LAB_a,LAB_b' },
     'no-align': { type: 'boolean', default: false },
+    /** preprocessing.alignment keys for the TS side (JSON); the config defaults otherwise. */
+    'align-options': { type: 'string', default: '{}' },
   },
 });
 const imageCount = Number(args.images);
@@ -72,7 +75,7 @@ const add = (a: Times, b: Times): Times => ({ wall: a.wall + b.wall, cpu: a.cpu 
 const zero = (): Times => ({ wall: 0, cpu: 0 });
 
 // One-off set-up, not timed per image: the reference's keypoints, and the crop box (the images' foreground union).
-const alignOptions = AlignmentOptions.parse({});
+const alignOptions = AlignmentOptions.parse(JSON.parse(args['align-options']));
 const reference = await readImage(join(dir, 'ref.png'), 3);
 const prepared = prepareReference(reference, alignOptions);
 const box = unionCropBox(await Promise.all(files.map(async (f) => foregroundBounds(await readImage(f, 3), 15))), reference.width, reference.height, 5)!;
@@ -131,7 +134,8 @@ const label = { align: 'decode + align', features: 'features + pool', total: 'to
 console.log(
   `${files.length} images 1920x1080 x ${rounds} rounds, channels ${channels.length === CHANNEL_NAMES.length ? 'ALL' : channels.join(',')}, pool 2, ` +
     `crop ${box.x_max - box.x_min}x${box.y_max - box.y_min}; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}; ` +
-    `Python cv2 ${py[0]!.cv2} with ${py[0]!.threads} threads`,
+    `Python cv2 ${py[0]!.cv2} with ${py[0]!.threads} threads` +
+    (align ? `; TS alignment ${alignOptions.detector}, max_features ${alignOptions.max_features}, detection_scale ${alignOptions.detection_scale}, ${alignOptions.homography_method}` : ''),
 );
 console.log('stage              TS img/s   PIXAL img/s  ratio   | TS cpu s/img  PIXAL cpu s/img  cpu ratio');
 const summary: Record<string, number> = {};

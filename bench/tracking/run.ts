@@ -31,6 +31,8 @@ type Target = 'pixal' | 'mlflow';
 interface Result {
   ingestPointsPerSecond: number;
   ingestBatches: number;
+  ingestFailedBatches: number;
+  ingestFirstError?: string;
   populateSeconds: number;
   populateMethod: string;
   search: Record<string, Latency>;
@@ -45,7 +47,7 @@ async function measure(target: Target): Promise<Result> {
   try {
     log(`${target}: ingest, ${CLIENTS} clients x ${BATCH}-point batches for ${SECONDS} s`);
     const ingested = await ingest(server.url, CLIENTS, BATCH, SECONDS);
-    log(`${target}: ${Math.round(ingested.pointsPerSecond)} points/s`);
+    log(`${target}: ${Math.round(ingested.pointsPerSecond)} points/s, ${ingested.failedBatches} failed batches ${ingested.firstError ?? ''}`);
 
     const experimentId = await createExperiment(server.url, `bench-search-${Date.now()}`);
     const shapes = runShapes(RUNS, STEPS_PER_METRIC);
@@ -69,6 +71,8 @@ async function measure(target: Target): Promise<Result> {
     return {
       ingestPointsPerSecond: ingested.pointsPerSecond,
       ingestBatches: ingested.batches,
+      ingestFailedBatches: ingested.failedBatches,
+      ingestFirstError: ingested.firstError,
       populateSeconds,
       populateMethod: target === 'mlflow' ? 'direct SQLite inserts' : 'REST (runs/create + log-batch, 8 concurrent)',
       search,
@@ -89,7 +93,10 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 
 function table(results: Partial<Record<Target, Result>>): string {
   const { pixal: p, mlflow: m } = results;
-  const rows: string[][] = [[`log-batch ingest, metric points/s (${CLIENTS} clients, ${BATCH}-point batches, ${SECONDS} s)`, fmt(p?.ingestPointsPerSecond, 0), fmt(m?.ingestPointsPerSecond, 0), ratio(p?.ingestPointsPerSecond, m?.ingestPointsPerSecond)]];
+  const rows: string[][] = [
+    [`log-batch ingest, metric points/s (${CLIENTS} clients, ${BATCH}-point batches, ${SECONDS} s)`, fmt(p?.ingestPointsPerSecond, 0), fmt(m?.ingestPointsPerSecond, 0), ratio(p?.ingestPointsPerSecond, m?.ingestPointsPerSecond)],
+    ['log-batch ingest, failed batches / acknowledged', `${p?.ingestFailedBatches ?? '—'} / ${p?.ingestBatches ?? '—'}`, `${m?.ingestFailedBatches ?? '—'} / ${m?.ingestBatches ?? '—'}`, ''],
+  ];
   for (const { label } of SEARCHES) {
     for (const q of ['p50', 'p95'] as const) {
       rows.push([`runs/search ${q} ms, ${RUNS} runs: ${label}`, fmt(p?.search[label]?.[q]), fmt(m?.search[label]?.[q]), ratio(p?.search[label]?.[q], m?.search[label]?.[q])]);
@@ -107,6 +114,7 @@ for (const target of targets) results[target] = await measure(target);
 const report = table(results);
 console.log(`Machine: ${machine()}\nDate: ${new Date().toISOString()}\nSearch and history: ${REPS} timed repetitions after 2 warm-ups, 100 runs per search page.\n`);
 console.log(report);
+for (const [target, r] of Object.entries(results)) if (r.ingestFirstError) console.log(`\n${target}: first failed batch: ${r.ingestFirstError}`);
 const outDir = join(REPO_ROOT, 'bench/output');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'tracking.json'), JSON.stringify({ date: new Date().toISOString(), machine: machine(), args, results }, null, 2));

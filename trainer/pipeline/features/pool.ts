@@ -10,8 +10,11 @@ export function pooledSize(height: number, width: number, pool: number): PooledS
   return { height: Math.floor(height / pool), width: Math.floor(width / pool) };
 }
 
-/** Pools `plane` (row-major, width x height) into `out` from index `first`, row-major pooled pixels. */
-export function poolInto(plane: Float32Array, width: number, height: number, pool: number, out: Float32Array, first = 0): void {
+/**
+ * Pools `plane` (row-major, width x height) into `out` from index `first`, as row-major pooled pixels.
+ * Sums are accumulated in float64, so block means of 8-bit planes are exact before the final division.
+ */
+export function poolInto(plane: Float32Array | Uint8Array, width: number, height: number, pool: number, out: Float32Array | Float64Array, first = 0): void {
   const { height: ph, width: pw } = pooledSize(height, width, pool);
   const acc = new Float64Array(pw);
   const inv = 1 / (pool * pool);
@@ -19,6 +22,10 @@ export function poolInto(plane: Float32Array, width: number, height: number, poo
     acc.fill(0);
     for (let ky = 0; ky < pool; ky++) {
       let p = (oy * pool + ky) * width;
+      if (pool === 2) {
+        for (let ox = 0; ox < pw; ox++, p += 2) acc[ox]! += plane[p]! + plane[p + 1]!; // the default, unrolled
+        continue;
+      }
       for (let ox = 0; ox < pw; ox++) {
         let s = 0;
         for (let kx = 0; kx < pool; kx++) s += plane[p++]!;
@@ -29,27 +36,10 @@ export function poolInto(plane: Float32Array, width: number, height: number, poo
   }
 }
 
-/** Block means of an 8-bit plane, (pooledHeight * pooledWidth), from exact integer sums. */
+/** Block means of an 8-bit plane, (pooledHeight * pooledWidth), in float64. */
 export function poolMeans(plane: Uint8Array, width: number, height: number, pool: number): Float64Array {
   const { height: ph, width: pw } = pooledSize(height, width, pool);
   const out = new Float64Array(ph * pw);
-  const sums = new Int32Array(pw);
-  const inv = 1 / (pool * pool);
-  for (let oy = 0; oy < ph; oy++) {
-    sums.fill(0);
-    for (let ky = 0; ky < pool; ky++) {
-      let p = (oy * pool + ky) * width;
-      if (pool === 2) {
-        for (let ox = 0; ox < pw; ox++, p += 2) sums[ox]! += plane[p]! + plane[p + 1]!; // the default, unrolled
-        continue;
-      }
-      for (let ox = 0; ox < pw; ox++) {
-        let s = 0;
-        for (let kx = 0; kx < pool; kx++) s += plane[p++]!;
-        sums[ox]! += s;
-      }
-    }
-    for (let ox = 0, o = oy * pw; ox < pw; ox++, o++) out[o] = sums[ox]! * inv;
-  }
+  poolInto(plane, width, height, pool, out);
   return out;
 }

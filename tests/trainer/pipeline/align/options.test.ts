@@ -7,7 +7,7 @@ describe('AlignmentOptions', () => {
       apply_alignment: false,
       detector: 'SIFT',
       max_features: 5000,
-      detection_scale: 1,
+      detection_scale: 0.5,
       knn_ratio: 0.8,
       number_of_points: 5,
       ransac_threshold: 7,
