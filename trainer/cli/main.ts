@@ -5,6 +5,7 @@ import { registerPreprocessCommand } from './commands/preprocess.ts';
 import { registerRemoveBgCommand } from './commands/remove-bg.ts';
 import { registerAlignCommand } from './commands/align.ts';
 import { registerMakeInputCommand } from './commands/make-input.ts';
+import { registerSynthCommand } from './commands/synth.ts';
 
 const program = new Command()
   .name('pixal')
@@ -17,6 +18,7 @@ registerPreprocessCommand(program);
 registerRemoveBgCommand(program);
 registerAlignCommand(program);
 registerMakeInputCommand(program);
+registerSynthCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`pixal: ${err instanceof Error ? err.message : String(err)}`);

@@ -42,11 +42,11 @@ export async function readImage(file: string, channels: 3 | 4 = 3): Promise<Imag
   }
 }
 
-/** Writes a PNG (lossless; RGBA keeps a transparent background). */
+/** Writes a PNG (lossless; RGBA keeps a transparent background; one channel stays one-channel grey). */
 export async function writePng(file: string, image: Image): Promise<void> {
-  await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+  const encoder = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
     raw: { width: image.width, height: image.height, channels: image.channels },
-  })
-    .png({ compressionLevel: 6 })
-    .toFile(file);
+  });
+  // sharp would store one-channel input as RGB unless told the colour space is grey.
+  await (image.channels === 1 ? encoder.toColourspace('b-w') : encoder).png({ compressionLevel: 6 }).toFile(file);
 }

@@ -55,7 +55,7 @@ export function isPartType(name: string): name is PartType {
 }
 
 /** The SVG of one side in part units, and its defect zones (part units). */
-export function partSvg(type: PartType): { svg: string; zones: DefectZones } {
+function partSvg(type: PartType): { svg: string; zones: DefectZones } {
   const side = SIDES[type];
   // One layout per type, whatever the dataset's seed: every image shows the same production part.
   const copper = copperLayer(side.palette, side.copper, new Random('flex-design', type));

@@ -18,6 +18,8 @@ const END_MARGIN = 12;
 const FINGER_ZONE = 72;
 const FAN_REACH = 320;
 const GRID_STEP = 3;
+/** Copper-free voids per fan-out. */
+const VOIDS = 40;
 
 export interface CopperDesign {
   /** Rows of small zigzag shield patterns between two middle traces (indices of the upper gap line). */
@@ -87,8 +89,8 @@ function voids(lines: FanLine[], random: Random, count: number): { x: number; y:
     if (j < a.start || j < b.start) continue;
     const space = b.ys[j]! - a.ys[j]! - GAP;
     if (space < 6.5) continue;
-    const ry = Math.min(space / 2 - 1.4, random.uniform(2, 5));
-    found.push({ x, y: (a.ys[j]! + b.ys[j]!) / 2, rx: random.uniform(3, 11), ry });
+    const ry = Math.min(space / 2 - 1.2, random.uniform(2.5, 7));
+    found.push({ x, y: (a.ys[j]! + b.ys[j]!) / 2, rx: random.uniform(3, 14), ry });
   }
   return found;
 }
@@ -117,12 +119,16 @@ function hatchSvg(box: Box, palette: FlexPalette, pitch: number): string {
   ].join('');
 }
 
+/** A row of small dark triangles between two middle traces (a shield pattern of the real flex). */
 function zigzagSvg(row: number, palette: FlexPalette): string {
-  const top = middleY(row) + GAP / 2 + 0.8;
-  const bottom = middleY(row + 1) - GAP / 2 - 0.8;
-  const points: [number, number][] = [];
-  for (let x = FAN_REACH + 10, up = true; x < PART_WIDTH - FAN_REACH - 10; x += 6, up = !up) points.push([x, up ? top : bottom]);
-  return `<path d="${polylinePath(points)}" stroke="${css(palette.gap)}" stroke-width="1.3" fill="none"/>`;
+  const top = middleY(row) + GAP / 2;
+  const bottom = middleY(row + 1) - GAP / 2;
+  const period = 12;
+  const parts: string[] = [];
+  for (let x = FAN_REACH + 10; x < PART_WIDTH - FAN_REACH - 10; x += period) {
+    parts.push(`M${f(x)} ${f(top)} h${f(period * 0.78)} L${f(x + period * 0.39)} ${f(bottom)} Z`);
+  }
+  return `<path d="${parts.join(' ')}" fill="${css(palette.gap)}"/>`;
 }
 
 /** Connector fingers of one end (left-end coordinates): bright pads between the finger gap lines. */
@@ -164,7 +170,7 @@ export function copperLayer(palette: FlexPalette, design: CopperDesign, random: 
     const y = (middleY(i) + middleY(i + 1)) / 2;
     parts.push(`<path d="M${FAN_REACH - 60} ${f(y)} H${PART_WIDTH - FAN_REACH + 60}" stroke="${css(palette.copperAlt)}" stroke-opacity="${f(tint.uniform(0.4, 0.9))}" stroke-width="${f(middleY(1) - middleY(0) - GAP)}"/>`);
   }
-  const holes = [...voids(left, random.fork('voids-left'), 14), ...voids(right, random.fork('voids-right'), 14).map((v) => ({ ...v, x: PART_WIDTH - v.x }))];
+  const holes = [...voids(left, random.fork('voids-left'), VOIDS), ...voids(right, random.fork('voids-right'), VOIDS).map((v) => ({ ...v, x: PART_WIDTH - v.x }))];
   for (const v of holes) parts.push(`<ellipse cx="${f(v.x)}" cy="${f(v.y)}" rx="${f(v.rx)}" ry="${f(v.ry)}" fill="${css(palette.void)}"/>`);
   const paths = left.map((line, i) => polylinePath(gapLinePoints(line, right[i]!)));
   parts.push(`<path d="${paths.join(' ')}" stroke="${css(palette.gap)}" stroke-width="${GAP}" stroke-linecap="round" stroke-linejoin="round" fill="none"/>`);

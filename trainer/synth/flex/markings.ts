@@ -21,8 +21,8 @@ function text(palette: FlexPalette, x: number, y: number, content: string, style
     `font-family="DejaVu Sans"`,
     `font-size="${style.size}"`,
     `fill="${css(palette.silkscreen)}"`,
-    // Silkscreen ink spreads: glyphs print bolder than the font.
-    `stroke="${css(palette.silkscreen)}" stroke-width="${f(style.size * 0.045)}"`,
+    // Silkscreen ink spreads: glyphs print bolder than the font (thin fonts stay thin).
+    (style.weight ?? 400) < 400 ? '' : `stroke="${css(palette.silkscreen)}" stroke-width="${f(style.size * 0.075)}"`,
     style.weight ? `font-weight="${style.weight}"` : '',
     style.italic ? `font-style="oblique"` : '',
     style.anchor === 'middle' ? `text-anchor="middle"` : '',
