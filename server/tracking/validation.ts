@@ -2,8 +2,8 @@
 // its exact messages. Over-long param and run-tag values are truncated, as MLflow does by default
 // (MLFLOW_TRUNCATE_LONG_VALUES=true); over-long keys are refused.
 import { invalidParameter } from '../http/errors.ts';
-import { posixNormpath, pyFloat, pyJsonDumps, pyLen, pyRepr, pySlice } from '../http/python-format.ts';
-import { invalidValueMessage, missingValueMessage } from '../http/messages.ts';
+import { posixNormpath, pyFloat, pyLen, pyRepr, pySlice } from '../http/python-format.ts';
+import { invalidValueMessage } from '../http/messages.ts';
 
 export const MAX_METRICS_PER_BATCH = 1000;
 export const MAX_PARAMS_TAGS_PER_BATCH = 100;
