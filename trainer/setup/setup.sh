@@ -46,6 +46,9 @@ NATIVE_DIRS=(
   node_modules/@tensorflow/tfjs-node/lib
   node_modules/@tensorflow/tfjs-node/deps
 )
+# The OpenCV binding also needs the build description its installer writes (opencv-<version>-<hash>/
+# auto-build.json, linked as `latest`) to find Debian's OpenCV libraries at load time.
+OPENCV_BUILD_DIR=node_modules/@u4/opencv-build/script
 stamp=node_modules/.pixal-lock-hash
 want="$(sha256sum package-lock.json | cut -c1-16)"
 # The native cache depends only on what the addons are built from: their versions, Node's ABI, the patch.
@@ -64,6 +67,7 @@ else
   if [ -f "$cache/complete" ]; then
     say "restoring native addons from $cache"
     for d in "${NATIVE_DIRS[@]}"; do rm -rf "$d"; mkdir -p "$(dirname "$d")"; cp -a "$cache/$d" "$d"; done
+    for d in "$cache/$OPENCV_BUILD_DIR"/opencv-*; do cp -a "$d" "$OPENCV_BUILD_DIR/"; ln -sfn "$PWD/$OPENCV_BUILD_DIR/$(basename "$d")" "$OPENCV_BUILD_DIR/latest"; done
   else
     say "building better-sqlite3 and the OpenCV binding from source (several minutes the first time)"
     # Debian's OpenCV 4.6 has SIFT in features2d (no contrib xfeatures2d); the binding only looks
@@ -72,7 +76,7 @@ else
     npm rebuild better-sqlite3 @u4/opencv4nodejs
     bash trainer/setup/tfjs-native.sh
     rm -rf "$cache" && mkdir -p "$cache"
-    for d in "${NATIVE_DIRS[@]}"; do mkdir -p "$cache/$(dirname "$d")"; cp -a "$d" "$cache/$d"; done
+    for d in "${NATIVE_DIRS[@]}" "$OPENCV_BUILD_DIR"/opencv-*; do mkdir -p "$cache/$(dirname "$d")"; cp -a "$d" "$cache/$d"; done
     touch "$cache/complete"
   fi
   echo "$want" > "$stamp"
