@@ -6,6 +6,7 @@ import { registerRemoveBgCommand } from './commands/remove-bg.ts';
 import { registerAlignCommand } from './commands/align.ts';
 import { registerMakeInputCommand } from './commands/make-input.ts';
 import { registerSynthCommand } from './commands/synth.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 
 const program = new Command()
   .name('pixal')
@@ -19,6 +20,7 @@ registerRemoveBgCommand(program);
 registerAlignCommand(program);
 registerMakeInputCommand(program);
 registerSynthCommand(program);
+registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`pixal: ${err instanceof Error ? err.message : String(err)}`);

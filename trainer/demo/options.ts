@@ -1,0 +1,48 @@
+// What `pixal demo` runs with: its flags, validated once at the boundary, and the fixed choices of the demo
+// (a modest synthetic dataset, the experiment it logs to).
+import { z } from 'zod';
+
+const wholeNumber = (flag: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => /^\d+$/.test(v) && Number(v) <= max, (v) => ({ message: `${flag} must be a whole number in 0..${max}, got '${v}'` }))
+    .transform(Number);
+
+const size = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const match = /^(\d+)x(\d+)$/i.exec(v);
+    const [width, height] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+    if (!(width >= 64 && width <= 8192 && height >= 64 && height <= 8192)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `--size must be WIDTHxHEIGHT with sides in 64..8192, e.g. 1920x1080, got '${v}'` });
+      return z.NEVER;
+    }
+    return { width, height };
+  });
+
+/** The flags as commander hands them over (strings, and booleans for the switches). */
+export const DemoOptions = z
+  .object({
+    /** Everything the demo writes goes under this folder: data/, out/, mlruns/. */
+    dir: z.string().trim().min(1, '--dir must not be empty'),
+    port: wholeNumber('--port', 65535),
+    host: z.string().trim().min(1, '--host must not be empty'),
+    seed: wholeNumber('--seed', 0xffffffff),
+    size,
+    /** Keep serving after the runs are logged (false with --no-serve). */
+    serve: z.boolean(),
+    quiet: z.boolean(),
+  })
+  .strict();
+export type DemoOptions = z.output<typeof DemoOptions>;
+
+export const DEMO_EXPERIMENT = 'pixal-demo';
+export const DEMO_COMPONENT = 'flex';
+
+/** Enough images for alignment and a first model, few enough to run in about a minute on two cores. */
+export const DEMO_DATASET = { train: 12, testGood: 4, testDefective: 1 } as const;
+
+/** The override the demo runs preprocessing with, over configs/parameters.yaml. */
+export const DEMO_CONFIG_SETS = ['preprocessing.alignment.apply_alignment=true'] as const;
