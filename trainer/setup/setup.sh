@@ -83,7 +83,8 @@ else
 fi
 
 # --- check that the native pieces load -------------------------------------------------------
-TF_CPP_MIN_LOG_LEVEL=2 node -e "
+# Checked without the build-time variables, as pixal itself runs.
+env -u OPENCV4NODEJS_DISABLE_AUTOBUILD -u OPENCV_INCLUDE_DIR -u OPENCV_LIB_DIR -u OPENCV_BIN_DIR TF_CPP_MIN_LOG_LEVEL=2 node -e "
 require('@u4/opencv-build').Log.silence = true;
 const checks = {
   'better-sqlite3': () => new (require('better-sqlite3'))(':memory:').close(),
