@@ -3,6 +3,7 @@
 // listing (mlflow/artifacts/list); and MLflow's download routes /get-artifact and
 // /model-versions/get-artifact. Multipart uploads are not offered (501, as MLflow answers for a
 // store without them), so clients upload one PUT per file.
+import type { IncomingMessage } from 'node:http';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -22,8 +23,17 @@ import { getModelVersionDownloadUri } from '../registry/model-versions.ts';
 const PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
 
 /** The still percent-encoded path after `/artifacts/`: decoding is safeArtifactPath's job, done once. */
+/**
+ * The artifact path exactly as the client sent it. @hono/node-server (like URL parsing) resolves `..`
+ * segments before routing, which would hide a traversal attempt from the path check, so the path is
+ * read from Node's raw request line; a request whose raw path is not under the route is refused.
+ */
 function rawArtifactPath(c: Context, prefix: string): string {
-  return new URL(c.req.url).pathname.slice(`${prefix}/artifacts/`.length);
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const rawPath = (incoming?.url ?? new URL(c.req.url).pathname).split('?')[0]!;
+  const start = `${prefix}/artifacts/`;
+  if (!rawPath.startsWith(start)) throw invalidParameter('Invalid path');
+  return rawPath.slice(start.length);
 }
 
 function requiredQuery(c: Context, field: string): string {

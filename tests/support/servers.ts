@@ -110,11 +110,20 @@ export interface PixalOptions {
 
 export async function startPixal(options: PixalOptions = {}): Promise<TestServer> {
   const dir = options.dir ?? tempDir('pixal-conf-');
-  const { dbPath, artifactsDir, backendStoreUri } = storesIn(dir);
   const cleanup = () => {
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
   };
-  if (!options.spawned) {
+  try {
+    return await startPixalIn(dir, options.spawned ?? false, cleanup);
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
+
+async function startPixalIn(dir: string, spawned: boolean, cleanup: () => void): Promise<TestServer> {
+  const { dbPath, artifactsDir, backendStoreUri } = storesIn(dir);
+  if (!spawned) {
     // Imported on demand so a suite run against MLflow alone does not load our server at all.
     const { startServer } = await import('../../server/main.ts');
     const server = await startServer({ host: '127.0.0.1', port: 0, backendStoreUri, artifactsDestination: artifactsDir, logLevel: 'silent' });
@@ -147,6 +156,9 @@ export async function startPixal(options: PixalOptions = {}): Promise<TestServer
     };
     child.stderr?.on('data', onData);
     child.once('exit', onExit);
+  }).catch(async (err: unknown) => {
+    await stopGroup(child, 'SIGKILL');
+    throw err;
   });
   return {
     url,
