@@ -35,10 +35,28 @@ export const ModelTrainingOptions = z
     huber_delta: z.number().positive().default(0.25),
     /** Activation of the output layer (inputs are scaled to [0, 1]). */
     output_activation: z.enum(['sigmoid', 'linear', 'relu']).default('sigmoid'),
-    /** Epochs without improvement of val_loss before training stops (best weights restored). */
+    /** Epochs without improvement of val_loss before training stops (see restore_best). */
     patience: positiveInt.default(30),
     /** Smallest decrease of val_loss that counts as an improvement. */
     min_delta: z.number().nonnegative().default(0.001),
+    /** Autoencoder: PIXAL's dense network on the flattened image, or a convolutional one on the (H', W', C) maps. */
+    model_kind: z.enum(['dense', 'conv']).default('dense'),
+    /** conv only: filters of the stride-2 encoder convolutions, in order (the decoder mirrors them). */
+    conv_filters: z.array(positiveInt).min(1).default([32, 64, 128]),
+    /** conv only: side of the square convolution kernels. */
+    conv_kernel_size: positiveInt.default(3),
+    /** conv only: channels of the 1x1 bottleneck convolution (the latent map). */
+    conv_latent_channels: positiveInt.default(16),
+    /** Optimiser: Adam, or AdamW (Adam with decoupled weight decay). */
+    optimizer: z.enum(['adam', 'adamw']).default('adam'),
+    /** adamw only: decoupled weight decay; each step multiplies the weights by 1 - learning_rate x weight_decay. */
+    weight_decay: z.number().nonnegative().default(0.004),
+    /** Fraction of each type's images held out for validation (at least one image on each side). */
+    validation_split: z.number().gt(0).lt(1).default(0.2),
+    /** Weight each pixel's loss by its foreground fraction (the pipeline's mask), so background pixels do not count. */
+    ignore_background: z.boolean().default(false),
+    /** At the end, keep the weights of the epoch with the lowest val_loss instead of the last epoch's. */
+    restore_best: z.boolean().default(true),
   })
   .strict();
 export type ModelTrainingOptions = z.infer<typeof ModelTrainingOptions>;
