@@ -30,9 +30,17 @@ function createDetector(detector: Detector, maxFeatures: number) {
   }
 }
 
+/** Detection keeps at least this many pixels along the long side, so small images keep enough keypoints. */
+export const MIN_DETECTION_SIDE = 960;
+
+/** `detection_scale`, raised where it would shrink the long side below MIN_DETECTION_SIDE (never above 1). */
+export function effectiveDetectionScale(width: number, height: number, scale: number): number {
+  return Math.min(1, Math.max(scale, MIN_DETECTION_SIDE / Math.max(width, height)));
+}
+
 /**
  * Finds up to `max_features` keypoints (strongest first) and their descriptors on a grayscale copy of
- * `image` resized by `detection_scale`. On RGBA images only the foreground (alpha > 127) is searched.
+ * `image` resized by `detection_scale` (see effectiveDetectionScale). On RGBA images only the foreground (alpha > 127) is searched.
  */
 export function detectFeatures(image: Image, options: AlignmentOptions): Features {
   const mat = toMat(image);
@@ -42,7 +50,7 @@ export function detectFeatures(image: Image, options: AlignmentOptions): Feature
     const alpha = mat.splitChannels()[3]!;
     mask = alpha.threshold(127, 255, cv.THRESH_BINARY);
   }
-  const s = options.detection_scale;
+  const s = effectiveDetectionScale(image.width, image.height, options.detection_scale);
   let toDetection = resizeMap(1, 1);
   if (s < 1) {
     const w = Math.max(1, Math.round(image.width * s));

@@ -12,7 +12,7 @@ export const AlignmentOptions = z
     detector: z.enum(DETECTORS).default('SIFT'),
     /** Most keypoints kept per image (strongest responses first); bounds matching time. */
     max_features: z.number().int().min(10).default(5000),
-    /** Downscale of the grayscale copy keypoints are found on (1 = full size); the homography is rescaled. 0.5 kept SIFT within 0.2 px corner error at about twice the speed. */
+    /** Downscale of the grayscale copy keypoints are found on (1 = full size; never below 960 px on the long side); the homography is rescaled. 0.5 kept SIFT within 0.2 px at about twice the speed. */
     detection_scale: z.number().gt(0).max(1).default(0.5),
     /** Lowe's ratio: a match is kept when its distance < knn_ratio × the second-best distance. */
     knn_ratio: z.number().gt(0).max(1).default(0.8),
