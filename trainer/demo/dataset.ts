@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { SynthOptions, typesOf } from '../synth/options.ts';
-import { synthesize } from '../synth/generate.ts';
+import { manifestOptions, synthesize } from '../synth/generate.ts';
 import { DEMO_COMPONENT, DEMO_DATASET } from './options.ts';
 
 export interface DemoDataset {
@@ -24,19 +24,7 @@ const manifestSchema = z.object({ generator: z.literal('pixal synth'), seed: z.n
 
 /** The manifest's `seed` and `options` that `pixal synth` writes for these options. */
 function expectedManifest(options: SynthOptions): { seed: number; options: Record<string, unknown> } {
-  return {
-    seed: options.seed,
-    options: {
-      component: options.component,
-      train: options.train,
-      test_good: options.testGood,
-      test_defective: options.testDefective,
-      size: `${options.size!.width}x${options.size!.height}`,
-      types: typesOf(options),
-      defects: options.defects,
-      base_images: options.baseImages,
-    },
-  };
+  return { seed: options.seed, options: manifestOptions(options, options.size!, typesOf(options)) };
 }
 
 /** Differences between an existing dataset's manifest and the wanted one; an empty list means the same dataset. */

@@ -68,16 +68,7 @@ export async function synthesize(input: SynthInput, onProgress?: (done: number, 
   const manifest: Manifest = {
     generator: 'pixal synth',
     seed: options.seed,
-    options: {
-      component: options.component,
-      train: options.train,
-      test_good: options.testGood,
-      test_defective: options.testDefective,
-      size: `${frame.width}x${frame.height}`,
-      types,
-      defects: options.defects,
-      base_images: options.baseImages,
-    },
+    options: manifestOptions(options, frame, types),
     files: [],
   };
   const pending = new Set<Promise<void>>();
@@ -99,4 +90,18 @@ export async function synthesize(input: SynthInput, onProgress?: (done: number, 
   }
   await Promise.all(pending);
   return { root, manifest: await writeManifest(root, manifest), images: specs.length, masks };
+}
+
+/** The `options` a manifest records: what decides the dataset's content (a demo compares them to reuse one). */
+export function manifestOptions(options: SynthOptions, size: { width: number; height: number }, types: string[]): Record<string, unknown> {
+  return {
+    component: options.component,
+    train: options.train,
+    test_good: options.testGood,
+    test_defective: options.testDefective,
+    size: `${size.width}x${size.height}`,
+    types,
+    defects: options.defects,
+    base_images: options.baseImages,
+  };
 }
