@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../trainer/model/backend.ts';
+import { FusedAdam } from '../../../trainer/training/optimizer.ts';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+/** Keras's Adam(W), step by step in plain numbers. */
+function handAdam(w: number[], grads: number[][], lr: number, decay = 0, b1 = 0.9, b2 = 0.999, eps = 1e-7): number[] {
+  const m = w.map(() => 0);
+  const v = w.map(() => 0);
+  grads.forEach((g, step) => {
+    const t = step + 1;
+    const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    w.forEach((_, i) => {
+      w[i]! -= w[i]! * lr * decay;
+      m[i]! += (g[i]! - m[i]!) * (1 - b1);
+      v[i]! += (g[i]! ** 2 - v[i]!) * (1 - b2);
+      w[i]! -= (m[i]! * alpha) / (Math.sqrt(v[i]!) + eps);
+    });
+  });
+  return w;
+}
+
+const grads = [
+  [0.5, -1, 0.01, 0],
+  [0.4, -0.5, 2, 0],
+  [-0.3, 0.2, 0.02, 0],
+];
+
+function run(weightDecay: number): { values: number[]; variable: tf.Variable; optimizer: FusedAdam } {
+  const variable = tf.variable(tf.tensor1d([1, -2, 0.5, 3]), true, `w_${weightDecay}`);
+  const optimizer = new FusedAdam([variable], { learningRate: 0.01, weightDecay });
+  for (const g of grads) tf.tidy(() => optimizer.applyGradients({ [variable.name]: tf.tensor1d(g) }));
+  return { values: [...variable.dataSync()], variable, optimizer };
+}
+
+describe('FusedAdam', () => {
+  it("follows Keras's Adam update", () => {
+    const { values, optimizer } = run(0);
+    handAdam([1, -2, 0.5, 3], grads, 0.01).forEach((w, i) => expect(values[i]).toBeCloseTo(w, 6));
+    expect(values[3]).toBe(3); // a zero gradient leaves the weight alone
+    optimizer.dispose();
+  });
+
+  it('AdamW decays the weights apart from the gradient: w·(1 − lr·wd) per step', () => {
+    const { values, optimizer } = run(0.5);
+    handAdam([1, -2, 0.5, 3], grads, 0.01, 0.5).forEach((w, i) => expect(values[i]).toBeCloseTo(w, 6));
+    expect(values[3]).toBeCloseTo(3 * (1 - 0.01 * 0.5) ** 3, 6);
+    optimizer.dispose();
+  });
+
+  it('keeps snapshots of a variable intact while it updates it in place, and frees its state', () => {
+    const variable = tf.variable(tf.tensor1d([1, 2]), true, 'snapshot_w');
+    const snapshot = variable.clone();
+    const before = tf.memory().numTensors;
+    const optimizer = new FusedAdam([variable], { learningRate: 0.1 });
+    tf.tidy(() => optimizer.applyGradients({ [variable.name]: tf.tensor1d([1, 1]) }));
+    expect([...snapshot.dataSync()]).toEqual([1, 2]);
+    expect(variable.dataSync()[0]).toBeCloseTo(0.9, 5);
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => optimizer.applyGradients({ other: tf.scalar(1) })).toThrow('optimizer: gradient for unknown variable "other"');
+  });
+});
