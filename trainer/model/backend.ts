@@ -4,6 +4,7 @@
 // silent fallback: a missing package, an addon that does not load, or a GPU package that finds no GPU is an error.
 import * as tf from '@tensorflow/tfjs';
 import type { NodeJSKernelBackend } from '@tensorflow/tfjs-node/dist/nodejs_kernel_backend.js';
+import { registerConvKernels } from './conv-kernels.ts';
 import { BackendUnavailableError, registerNativeGradients } from './native-ops.ts';
 
 export { BackendUnavailableError };
@@ -58,6 +59,7 @@ export async function initBackend(device: Device = 'cpu'): Promise<BackendInfo> 
     throw new BackendUnavailableError(`device gpu: ${pkg} found no GPU that TensorFlow can use (check the CUDA libraries and \`nvidia-smi\`)`);
   }
   registerNativeGradients();
+  registerConvKernels();
   loaded = { name: tf.getBackend(), device, package: pkg, version: tf.version.tfjs };
   return loaded;
 }
