@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { startServer, type RunningServer } from '../../../server/main.ts';
+import { startPixal, type TestServer } from '../../support/servers.ts';
 
 describe('logged-models (MLflow 3)', () => {
-  let server: RunningServer;
-  let dir: string;
+  let server: TestServer;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pixal-logged-models-'));
-    server = await startServer(
-      { host: '127.0.0.1', port: 0, backendStoreUri: `sqlite:///${join(dir, 'db.sqlite')}`, artifactsDestination: join(dir, 'art') },
-      pino({ level: 'silent' }),
-    );
+    server = await startPixal();
   });
-  afterAll(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
   const post = (path: string, body: unknown) =>
     fetch(`${server.url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
