@@ -7,6 +7,7 @@ import { registerAlignCommand } from './commands/align.ts';
 import { registerMakeInputCommand } from './commands/make-input.ts';
 import { registerSynthCommand } from './commands/synth.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerTrainCommand } from './commands/train.ts';
 
 const program = new Command()
   .name('pixal')
@@ -20,6 +21,7 @@ registerRemoveBgCommand(program);
 registerAlignCommand(program);
 registerMakeInputCommand(program);
 registerSynthCommand(program);
+registerTrainCommand(program);
 registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -26,7 +26,7 @@ export interface PipelineSettings {
   reporter: TerminalReporter;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -34,13 +34,18 @@ function positiveInt(value: string): number {
   return n;
 }
 
-export function withPipelineOptions(command: Command): Command {
+/** -c, --set, --paths, --quiet: what every command that reads the configuration takes. */
+export function withConfigOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'extra config merged over configs/parameters.yaml (repeatable; later files win)', collect, [])
     .option('--set <section.key=value>', 'override one key, value read as YAML, e.g. preprocessing.preprocessor.pool_size=4 (repeatable; applied last)', collect, [])
     .option('--paths <file>', 'paths file (output layout)', DEFAULT_PATHS_FILE)
-    .option('-j, --workers <n>', `worker threads (default: the ${availableParallelism()} cores; background removal is also capped by max_workers)`, positiveInt)
     .option('--quiet', 'no progress bars or step lines; only problems and the summary');
+}
+
+/** The config options plus -j, for the commands that run the image pipeline on worker threads. */
+export function withPipelineOptions(command: Command): Command {
+  return withConfigOptions(command).option('-j, --workers <n>', `worker threads (default: the ${availableParallelism()} cores; background removal is also capped by max_workers)`, positiveInt);
 }
 
 export function pipelineSettings(flags: PipelineFlags): PipelineSettings {

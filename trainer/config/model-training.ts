@@ -9,6 +9,8 @@ export const ModelTrainingOptions = z
   .object({
     /** Name of the model: MLflow run name and model file names. */
     model_name: z.string().min(1).default('autoencoder'),
+    /** MLflow experiment of the training runs (--experiment, then MLFLOW_EXPERIMENT_NAME, win over it). */
+    experiment_name: z.string().min(1).default('pixal'),
     /** Seed of weight initialisation and of the train/validation split. */
     seed: z.number().int().nonnegative().default(101),
     /** One model for all types, with the type one-hot encoded next to the latent vector. */

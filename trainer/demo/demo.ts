@@ -12,7 +12,7 @@ import { ensureDataset, type DemoDataset } from './dataset.ts';
 import { DEMO_CONFIG_SETS, DEMO_EXPERIMENT } from './options.ts';
 import { pathsUnder } from './paths.ts';
 import { preprocessingTags, recordPreprocessingRun } from './runs.ts';
-import type { Tracking } from './tracking.ts';
+import type { Tracking } from '../runs/tracking.ts';
 
 export interface DemoParams {
   dir: string;

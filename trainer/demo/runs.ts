@@ -1,24 +1,14 @@
 // One MLflow run per image type for a preprocessing pass: the effective config as params, the dataset's
 // size as metrics, the type's metadata, log and figures as artifacts, ended FINISHED (FAILED when the type
 // produced no dataset, with the reason as a tag).
-import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
+import { flattenParams } from '../config/params.ts';
 import type { Config } from '../config/schema.ts';
+import { PIXAL_VERSION } from '../version.ts';
+import { VALUE_LIMITS } from '../mlflow/batch.ts';
 import type { MlflowClient } from '../mlflow/client.ts';
 import type { TypeOutcome } from '../pipeline/preprocess.ts';
-
-const PIXAL_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** MLflow keeps at most this many characters of a tag value. */
-const TAG_VALUE_LIMIT = 8000;
-
-/** A config section as MLflow params: one dotted key per leaf (`preprocessing.alignment.detector`), lists as JSON. */
-export function flattenParams(value: unknown, prefix: string): Record<string, string> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { [prefix]: Array.isArray(value) ? JSON.stringify(value) : String(value) };
-  return Object.assign({}, ...Object.entries(value).map(([key, child]) => flattenParams(child, `${prefix}.${key}`))) as Record<string, string>;
-}
 
 export function preprocessingTags(component: string, type: string): Record<string, string> {
   return { 'pixal.kind': 'preprocessing', 'pixal.component': component, 'pixal.type': type, 'pixal.version': PIXAL_VERSION };
@@ -82,7 +72,7 @@ export async function recordPreprocessingRun(client: MlflowClient, record: Prepr
   await client.logBatch(runId, {
     params: Object.entries(flattenParams(record.config.preprocessing, 'preprocessing')).map(([key, value]) => ({ key, value })),
     metrics: Object.entries(preprocessingMetrics(outcome)).map(([key, value]) => ({ key, value, step: 0, timestamp })),
-    tags: outcome.error ? [{ key: 'pixal.error', value: outcome.error.slice(0, TAG_VALUE_LIMIT) }] : [],
+    tags: outcome.error ? [{ key: 'pixal.error', value: outcome.error.slice(0, VALUE_LIMITS.tag) }] : [],
   });
   const artifacts = await client.runArtifacts(runId);
   for (const [file, folder] of await typeArtifacts(record.dirs)) await artifacts.logFile(file, folder);

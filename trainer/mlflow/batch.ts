@@ -4,6 +4,9 @@ import { wireDouble, type KeyValue, type MetricPoint } from './types.ts';
 /** MLflow's limits for one log-batch request (mlflow/utils/validation.py). */
 export const LOG_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, items: 1000, bytes: 1_000_000 } as const;
 
+/** MLflow refuses longer param and tag values (characters). */
+export const VALUE_LIMITS = { param: 6000, tag: 8000 } as const;
+
 export interface LogBatch {
   metrics: MetricPoint[];
   params: KeyValue[];

@@ -1,7 +1,7 @@
 // `pixal preprocess`: every image type of a component goes through remove_bg -> align (when apply_alignment)
 // -> make_input, into the layout of paths.yaml (out/<component>/<type>/...). Types run side by side on one
 // worker pool; a type that fails is reported and the others go on. Each image's fate is recorded.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import YAML from 'yaml';
 import { IMAGE_EXTENSIONS, isImageFile } from '../image/image.ts';
@@ -14,6 +14,9 @@ import { alignImages } from './steps/align.ts';
 import { makeInput } from './steps/make-input.ts';
 import type { Skipped, StepImage } from './steps/outcome.ts';
 import type { DatasetResult } from './features/dataset.ts';
+
+/** The image every other image of the type was aligned to, kept in the type's metadata folder. */
+export const ALIGNMENT_REFERENCE_FILE = 'alignment_reference.png';
 
 export interface DatasetInfo {
   file: string;
@@ -124,8 +127,14 @@ async function preprocessType(type: string, allTypes: string[], component: strin
     let inputDir = out.backgroundRemoved;
     if (images.length === 0) throw new Error('no image left after remove_bg');
 
+    // Validation aligns new images to the same reference, so it travels with the dataset's metadata (and the model).
+    const referenceCopy = join(out.metadata, ALIGNMENT_REFERENCE_FILE);
+    await rm(referenceCopy, { force: true });
     if (alignment.apply_alignment) {
-      const aligned = await alignImages(images, images[0]!.file, out.aligned, alignment, pool, reporter.step(`${type}: align`, images.length), out.alignedMetrics);
+      const reference = images[0]!.file;
+      await mkdir(out.metadata, { recursive: true });
+      await copyFile(reference, referenceCopy);
+      const aligned = await alignImages(images, reference, out.aligned, alignment, pool, reporter.step(`${type}: align`, images.length), out.alignedMetrics);
       skip(aligned.skipped);
       images = aligned.kept;
       inputDir = out.aligned;

@@ -48,7 +48,7 @@ export function registerDemoCommand(program: Command): void {
       if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message), 'invalid flag');
       const options = parsed.data;
 
-      const { openTracking } = await import('../../demo/tracking.ts');
+      const { openTracking } = await import('../../runs/tracking.ts');
       const { runDemo } = await import('../../demo/demo.ts');
       const { demoSummary } = await import('../../demo/summary.ts');
       const tracking = await openTracking(options);

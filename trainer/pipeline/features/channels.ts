@@ -15,6 +15,21 @@ export const CHANNEL_NAMES = [
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
+/** Named channel sets, so a config or a sweep grid can say `channels: RGB` (expanded before any work). */
+export const CHANNEL_GROUPS = {
+  RGB: ['R', 'G', 'B'],
+  HSV: ['H', 'S', 'V'],
+  YCrCb: ['Y', 'Cr', 'Cb'],
+  LAB: ['LAB_L', 'LAB_a', 'LAB_b'],
+  LAB_ab: ['LAB_a', 'LAB_b'],
+  LCh: ['LCh_C', 'LCh_sinH', 'LCh_cosH'],
+  rg_chroma: ['r_chroma', 'g_chroma'],
+  Opp: ['Opp_O1', 'Opp_O2', 'Opp_O3'],
+  texture: ['GradMag', 'Laplacian', 'LocalStd'],
+} as const satisfies Record<string, readonly ChannelName[]>;
+export type ChannelGroup = keyof typeof CHANNEL_GROUPS;
+export const isChannelGroup = (name: string): name is ChannelGroup => Object.hasOwn(CHANNEL_GROUPS, name);
+
 export const NORMALISATIONS = ['fixed', 'robust_per_image'] as const;
 export type Normalisation = (typeof NORMALISATIONS)[number];
 

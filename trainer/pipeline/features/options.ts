@@ -1,15 +1,20 @@
 // Config section preprocessing.preprocessor: PIXAL's keys and defaults, plus `normalisation`.
 import { z } from 'zod';
-import { CHANNEL_NAMES, NORMALISATIONS, isChannelName, type ChannelName } from './channels.ts';
+import { CHANNEL_GROUPS, CHANNEL_NAMES, NORMALISATIONS, isChannelGroup, isChannelName, type ChannelName } from './channels.ts';
 
 const ALL = 'ALL';
+const GROUP_NAMES = Object.keys(CHANNEL_GROUPS);
 const VALID = `valid channels: ${CHANNEL_NAMES.join(', ')}, or "ALL"`;
 
-// "ALL" may come as a string or, as PIXAL's own config comment writes it, as the list ["ALL"].
+// "ALL" may come as a string or, as PIXAL's own config comment writes it, as the list ["ALL"]; a group name
+// (RGB, HSV, LAB_ab, ...) as a string stands for its channels.
 const Channels = z
-  .union([z.literal(ALL), z.array(z.string()).nonempty('channels must name at least one channel')])
+  .union([
+    z.string().refine((name) => name === ALL || isChannelGroup(name), (name) => ({ message: `unknown channel set "${name}"; give a list of channels, "ALL", or one of ${GROUP_NAMES.join(', ')}` })),
+    z.array(z.string()).nonempty('channels must name at least one channel'),
+  ])
   .superRefine((channels, ctx) => {
-    if (channels === ALL || (channels.length === 1 && channels[0] === ALL)) return;
+    if (typeof channels === 'string' || (channels.length === 1 && channels[0] === ALL)) return;
     for (const name of channels) {
       if (name === ALL) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"ALL" cannot be combined with other channels; ${VALID}` });
       else if (!isChannelName(name)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown channel "${name}"; ${VALID}` });
@@ -24,7 +29,7 @@ export const PreprocessorOptions = z
     file_name: z.string().regex(/^[^/\\]+\.npz$/, 'file_name must be a plain file name ending in .npz').default('out.npz'),
     /** Side of the non-overlapping square blocks averaged into one input pixel (1 = no pooling). */
     pool_size: z.number().int().min(1).default(2),
-    /** Feature channels per pixel, in this order, or "ALL" for all 23. */
+    /** Feature channels per pixel, in this order; or "ALL" for all 23, or a set name (RGB, HSV, YCrCb, LAB, LAB_ab, LCh, rg_chroma, Opp, texture). */
     channels: Channels.default(['LAB_a', 'LAB_b']),
     /** Loss weight of each channel, one per channel in the same order. */
     weights: z.array(z.number().finite().nonnegative()).nonempty('weights must not be empty').default([3.0, 3.0]),
@@ -39,7 +44,7 @@ export const PreprocessorOptions = z
   })
   .strict()
   .superRefine((options, ctx) => {
-    const listed = options.channels === ALL ? [] : options.channels;
+    const listed = typeof options.channels === 'string' ? [] : options.channels;
     if (listed.some((name) => name !== ALL && !isChannelName(name))) return; // already reported on channels
     const count = resolveChannels(options.channels).length;
     if (options.weights.length !== count) {
@@ -52,8 +57,9 @@ export const PreprocessorOptions = z
   });
 export type PreprocessorOptions = z.infer<typeof PreprocessorOptions>;
 
-/** The channel list that `channels` selects ("ALL" expanded). Assumes validated names. */
+/** The channel list that `channels` selects ("ALL" and group names expanded). Assumes validated names. */
 export function resolveChannels(channels: PreprocessorOptions['channels']): ChannelName[] {
-  if (channels === ALL || (channels.length === 1 && channels[0] === ALL)) return [...CHANNEL_NAMES];
+  if (typeof channels === 'string') return isChannelGroup(channels) ? [...CHANNEL_GROUPS[channels]] : [...CHANNEL_NAMES];
+  if (channels.length === 1 && channels[0] === ALL) return [...CHANNEL_NAMES];
   return channels.filter(isChannelName);
 }

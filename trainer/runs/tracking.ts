@@ -1,4 +1,4 @@
-// Where the demo logs: the server named by MLFLOW_TRACKING_URI, or else a `pixal server` started in this
+// Where a command logs: the server named by MLFLOW_TRACKING_URI, or else a `pixal server` started in this
 // process with its store under <dir>/mlruns. The server is reached only through its public entry point.
 import { join, resolve } from 'node:path';
 import { MlflowClient } from '../mlflow/client.ts';
