@@ -8,6 +8,7 @@ import { registerMakeInputCommand } from './commands/make-input.ts';
 import { registerSynthCommand } from './commands/synth.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerTrainCommand } from './commands/train.ts';
+import { registerSweepCommand } from './commands/sweep.ts';
 
 const program = new Command()
   .name('pixal')
@@ -22,6 +23,7 @@ registerAlignCommand(program);
 registerMakeInputCommand(program);
 registerSynthCommand(program);
 registerTrainCommand(program);
+registerSweepCommand(program);
 registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -28,7 +28,7 @@ export interface PipelineSettings {
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
-function positiveInt(value: string): number {
+export function positiveInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
   return n;

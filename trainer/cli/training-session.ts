@@ -25,6 +25,7 @@ export interface TrainParams {
   /** A different config than the session's (a sweep's grid point). */
   config?: Config;
   parentRunId?: string;
+  nameSuffix?: string;
   tags?: Record<string, string>;
 }
 
@@ -76,6 +77,7 @@ export class TrainingSession {
       signal: this.signal,
       progress: createTrainingProgress({ quiet: this.options.quiet }),
       ...(p.parentRunId ? { parentRunId: p.parentRunId } : {}),
+      ...(p.nameSuffix ? { nameSuffix: p.nameSuffix } : {}),
       ...(p.tags ? { tags: p.tags } : {}),
     });
   }

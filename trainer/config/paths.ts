@@ -83,6 +83,12 @@ export class PathsConfig {
     return normalize(join(entry.dir, ...parts));
   }
 
+  /** The same layout with one root entry moved elsewhere (a sweep keeps each preprocessing variant under its own). */
+  withRoot(name: string, dir: string): PathsConfig {
+    if (this.entries.get(name)?.kind !== 'root') throw new ConfigError([`${this.file}: '${name}' is not a root entry`], 'invalid paths file');
+    return new PathsConfig(this.file, new Map([...this.entries, [name, { kind: 'root', dir }]]));
+  }
+
   /** Checks that the entries a command needs are there, before it starts. */
   require(names: readonly string[], command: string): void {
     const missing = names.filter((n) => !this.entries.has(n));

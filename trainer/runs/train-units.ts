@@ -33,6 +33,7 @@ export interface TrainComponentParams {
   paths: PathsConfig;
   backend: BackendInfo;
   parentRunId?: string;
+  nameSuffix?: string;
   tags?: Record<string, string>;
   signal?: AbortSignal;
   progress?: TrainingProgress;
@@ -53,6 +54,7 @@ export async function trainUnits(p: TrainComponentParams): Promise<TrainingRunOu
         backend: p.backend,
         outputDir,
         ...(p.parentRunId ? { parentRunId: p.parentRunId } : {}),
+        ...(p.nameSuffix ? { nameSuffix: p.nameSuffix } : {}),
         ...(p.tags ? { tags: p.tags } : {}),
         ...(p.signal ? { signal: p.signal } : {}),
         ...(p.progress ? { progress: p.progress } : {}),

@@ -33,7 +33,8 @@ export interface TrainingRunParams {
   /** The run's local files go to <outputDir>/<run_id>/: artifacts/ (uploaded as they are) and checkpoints/. */
   outputDir: string;
   parentRunId?: string;
-  runName?: string;
+  /** Appended to the run name of trainingRunName (a sweep adds the grid choices the name does not show). */
+  nameSuffix?: string;
   /** Added to the run's tags (a sweep marks its grid point). */
   tags?: Record<string, string>;
   signal?: AbortSignal;
@@ -72,7 +73,7 @@ export function configParams(config: Config): Record<string, string> {
 
 export async function runTraining(p: TrainingRunParams): Promise<TrainingRunOutcome> {
   const { client, unit, config } = p;
-  const runName = p.runName ?? trainingRunName(config, unit.label);
+  const runName = trainingRunName(config, unit.label) + (p.nameSuffix ?? '');
   const run = await client.createRun({
     experimentId: p.experimentId,
     runName,
