@@ -10,6 +10,7 @@ import type { PathsConfig } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
 import { listImages, listTypes, preprocessComponent, summaryLines, type ComponentOutcome } from '../pipeline/preprocess.ts';
 import type { Reporter } from '../pipeline/report.ts';
+import { resolveChannels } from '../pipeline/features/options.ts';
 
 const COMPLETE_FILE = 'complete.json';
 
@@ -26,7 +27,10 @@ async function inputListing(componentDir: string): Promise<string[]> {
 }
 
 export function cacheKey(config: Config, listing: readonly string[]): string {
-  const identity = JSON.stringify({ preprocessing: config.preprocessing, one_hot: config.model_training.one_hot_encoding, inputs: listing });
+  // Channels as the dataset will have them: `LAB_ab` and [LAB_a, LAB_b] make the same dataset.
+  const preprocessor = { ...config.preprocessing.preprocessor, channels: resolveChannels(config.preprocessing.preprocessor.channels) };
+  const preprocessing = { ...config.preprocessing, preprocessor };
+  const identity = JSON.stringify({ preprocessing, one_hot: config.model_training.one_hot_encoding, inputs: listing });
   return createHash('sha256').update(identity).digest('hex').slice(0, 12);
 }
 
