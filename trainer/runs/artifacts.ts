@@ -3,7 +3,7 @@
 //                     effective config) and preprocessing/<type>/ (metadata and alignment reference): everything
 //                     validation needs to preprocess new images exactly as the training set and rebuild the model
 //   metadata/         <type>/*.yaml of each dataset, and training.yaml (how training went)
-//   plots/            loss_curve.png
+//   plots/            loss_curve.png (unless plotting.plot_loss is false)
 //   dataset/          summary.json (sizes, split, channel statistics, digest)
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -104,8 +104,10 @@ export async function stageArtifacts(stage: string, p: StageParams): Promise<voi
       backend: p.backend,
     }),
   );
-  await mkdir(join(stage, 'plots'), { recursive: true });
-  await writePlot(join(stage, 'plots', 'loss_curve.png'), lossCurveChart(result.history, `${p.runName}: loss per epoch`, config.model_training.loss_function), 2);
+  if (config.plotting.plot_loss) {
+    await mkdir(join(stage, 'plots'), { recursive: true });
+    await writePlot(join(stage, 'plots', 'loss_curve.png'), lossCurveChart(result.history, `${p.runName}: loss per epoch`, config.model_training.loss_function), 2);
+  }
   await mkdir(join(stage, 'dataset'), { recursive: true });
   const summary = datasetSummary(unit, { train: result.trainCount, validation: result.validationCount });
   await writeFile(join(stage, 'dataset', 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
