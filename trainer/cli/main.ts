@@ -7,8 +7,10 @@ import { registerAlignCommand } from './commands/align.ts';
 import { registerMakeInputCommand } from './commands/make-input.ts';
 import { registerSynthCommand } from './commands/synth.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerTrainCommand } from './commands/train.ts';
 import { registerSweepCommand } from './commands/sweep.ts';
+import { registerRegisterCommand } from './commands/register.ts';
 
 const program = new Command()
   .name('pixal')
@@ -24,7 +26,9 @@ registerMakeInputCommand(program);
 registerSynthCommand(program);
 registerTrainCommand(program);
 registerSweepCommand(program);
+registerRegisterCommand(program);
 registerDemoCommand(program);
+registerDoctorCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`pixal: ${err instanceof Error ? err.message : String(err)}`);
