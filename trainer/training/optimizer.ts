@@ -5,8 +5,9 @@
 // gradient and the two moments once and updates them in place, as Keras's graph does.
 // The tfjs variables stay the model's truth: before each update a variable's value is handed to a TensorFlow
 // resource variable (the kernel needs one), and the result is handed back, so nothing else has to know.
+// Off the native backend (wasm) PortableAdam does the same arithmetic with tfjs ops; createAdam picks one.
 import * as tf from '@tensorflow/tfjs';
-import { nativeBackend } from '../model/native-ops.ts';
+import { isNativeBackend, nativeBackend } from '../model/native-ops.ts';
 
 export interface AdamOptions {
   learningRate: number;
@@ -18,6 +19,20 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/** What the training loop needs of an optimizer. */
+export interface Optimizer {
+  readonly learningRate: number;
+  /** One step with `gradients` keyed by variable name (as tf.variableGrads returns them). */
+  applyGradients(gradients: tf.NamedTensorMap): void;
+  /** Frees the optimizer's state (the variables stay). */
+  dispose(): void;
+}
+
+/** Adam(W) for the active backend: TensorFlow's fused kernel on native TensorFlow, tfjs ops elsewhere. */
+export function createAdam(variables: readonly tf.Variable[], options: AdamOptions): Optimizer {
+  return isNativeBackend() ? new FusedAdam(variables, options) : new PortableAdam(variables, options);
+}
+
 interface Slot {
   variable: tf.Variable;
   /** Resource handles: the weight, first moment, second moment. */
@@ -26,7 +41,7 @@ interface Slot {
 
 let resourceCount = 0;
 
-export class FusedAdam {
+export class FusedAdam implements Optimizer {
   readonly learningRate: number;
   private readonly weightDecay: number;
   private readonly beta1: number;
@@ -49,7 +64,6 @@ export class FusedAdam {
     }
   }
 
-  /** One Adam(W) step with `gradients` keyed by variable name (as tf.variableGrads returns them). */
   applyGradients(gradients: tf.NamedTensorMap): void {
     const backend = nativeBackend();
     this.iterations++;
@@ -84,6 +98,55 @@ export class FusedAdam {
     }
     this.slots.clear();
     tf.dispose(this.constants);
+  }
+}
+
+/**
+ * ResourceApplyAdam's arithmetic in tfjs ops, for any backend:
+ *   lr_t = lr·sqrt(1 − β2^t)/(1 − β1^t);  m += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  w −= lr_t·m/(sqrt(v) + ε)
+ * with AdamW's decay w ← w·(1 − lr·wd) first. A dozen element-wise ops per weight, which wasm does fast enough.
+ */
+export class PortableAdam implements Optimizer {
+  readonly learningRate: number;
+  private readonly weightDecay: number;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly epsilon: number;
+  private readonly slots = new Map<string, { variable: tf.Variable; m: tf.Variable; v: tf.Variable }>();
+  private iterations = 0;
+
+  constructor(variables: readonly tf.Variable[], options: AdamOptions) {
+    this.learningRate = options.learningRate;
+    this.weightDecay = options.weightDecay ?? 0;
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-7;
+    for (const variable of variables) {
+      const [m, v] = [0, 1].map(() => tf.tidy(() => tf.variable(tf.zerosLike(variable), false)));
+      this.slots.set(variable.name, { variable, m: m!, v: v! });
+    }
+  }
+
+  applyGradients(gradients: tf.NamedTensorMap): void {
+    this.iterations++;
+    const t = this.iterations;
+    const stepSize = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    tf.tidy(() => {
+      for (const [name, gradient] of Object.entries(gradients)) {
+        const slot = this.slots.get(name);
+        if (!slot) throw new Error(`optimizer: gradient for unknown variable "${name}"`);
+        const { variable, m, v } = slot;
+        const start = this.weightDecay > 0 ? tf.mul(variable, 1 - this.learningRate * this.weightDecay) : variable;
+        m.assign(tf.add(m, tf.mul(tf.sub(gradient, m), 1 - this.beta1)));
+        v.assign(tf.add(v, tf.mul(tf.sub(tf.square(gradient), v), 1 - this.beta2)));
+        variable.assign(tf.sub(start, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), this.epsilon))));
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const { m, v } of this.slots.values()) tf.dispose([m, v]);
+    this.slots.clear();
   }
 }
 

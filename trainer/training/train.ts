@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { ModelTrainingOptions } from '../config/model-training.ts';
-import { nativeBackend } from '../model/native-ops.ts';
+import { isNativeBackend } from '../model/native-ops.ts';
 import { buildAutoencoder } from '../model/build.ts';
 import { saveModel, type ModelInfo } from '../model/io.ts';
 import type { Autoencoder } from '../model/spec.ts';
@@ -13,7 +13,7 @@ import { Random } from '../synth/random.ts';
 import type { TrainingData } from './dataset.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { Objective, validationMetrics, type Batch } from './objective.ts';
-import { FusedAdam } from './optimizer.ts';
+import { createAdam } from './optimizer.ts';
 import { shuffled, splitByType } from './split.ts';
 
 export interface EpochReport {
@@ -105,7 +105,13 @@ const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export async function train(params: TrainParams): Promise<TrainResult> {
   const { data, signal } = params;
   const options = parseTrainingOptions(params.options);
-  nativeBackend(); // the fused optimizer and gradients need it: fail before any work
+  if (options.model_kind === 'conv' && !isNativeBackend()) {
+    // wasm has no Conv2DBackpropFilter kernel, and tfjs's JavaScript backend trains convolutions ~400x slower.
+    throw new TrainingError(
+      `model_kind conv needs the native TensorFlow backend (@tensorflow/tfjs-node); the active backend is ${tf.getBackend()}, which cannot train convolutions: ` +
+        'run `npm run setup` to build tfjs-node (`pixal doctor` says why it does not load), or train model_kind dense',
+    );
+  }
   if (params.channelWeights.length !== data.channels.length) {
     throw new TrainingError(`${params.channelWeights.length} channel weights for ${data.channels.length} channels (${data.channels.join(', ')}): give one weight per channel`);
   }
@@ -129,7 +135,7 @@ export async function train(params: TrainParams): Promise<TrainResult> {
     options,
   );
   const variables = autoencoder.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = new FusedAdam(variables, { learningRate: options.learning_rate, weightDecay: options.optimizer === 'adamw' ? options.weight_decay : 0 });
+  const optimizer = createAdam(variables, { learningRate: options.learning_rate, weightDecay: options.optimizer === 'adamw' ? options.weight_decay : 0 });
   const objective = new Objective(autoencoder.training, options, params.channelWeights);
   const stopping = new EarlyStopping(options.patience, options.min_delta);
   const order = new Random('shuffle', options.seed);

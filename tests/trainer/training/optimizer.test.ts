@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../trainer/model/backend.ts';
-import { FusedAdam } from '../../../trainer/training/optimizer.ts';
+import { createAdam, FusedAdam, PortableAdam, type Optimizer } from '../../../trainer/training/optimizer.ts';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -30,9 +30,11 @@ const grads = [
   [-0.3, 0.2, 0.02, 0],
 ];
 
-function run(weightDecay: number): { values: number[]; variable: tf.Variable; optimizer: FusedAdam } {
-  const variable = tf.variable(tf.tensor1d([1, -2, 0.5, 3]), true, `w_${weightDecay}`);
-  const optimizer = new FusedAdam([variable], { learningRate: 0.01, weightDecay });
+type Kind = typeof FusedAdam | typeof PortableAdam;
+
+function run(weightDecay: number, Adam: Kind = FusedAdam): { values: number[]; variable: tf.Variable; optimizer: Optimizer } {
+  const variable = tf.variable(tf.tensor1d([1, -2, 0.5, 3]), true, `w_${weightDecay}_${Adam.name}`);
+  const optimizer = new Adam([variable], { learningRate: 0.01, weightDecay });
   for (const g of grads) tf.tidy(() => optimizer.applyGradients({ [variable.name]: tf.tensor1d(g) }));
   return { values: [...variable.dataSync()], variable, optimizer };
 }
@@ -63,5 +65,44 @@ describe('FusedAdam', () => {
     optimizer.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(() => optimizer.applyGradients({ other: tf.scalar(1) })).toThrow('optimizer: gradient for unknown variable "other"');
+  });
+});
+
+describe('PortableAdam (for backends without the fused kernel)', () => {
+  it("follows Keras's Adam and AdamW updates", () => {
+    for (const decay of [0, 0.5]) {
+      const { values, optimizer } = run(decay, PortableAdam);
+      handAdam([1, -2, 0.5, 3], grads, 0.01, decay).forEach((w, i) => expect(values[i]).toBeCloseTo(w, 6));
+      optimizer.dispose();
+    }
+  });
+
+  it("gives the fused kernel's weights on a layer after a few steps, and frees its state", () => {
+    const kernel = tf.randomNormal([12, 5], 0, 1, 'float32', 3);
+    const x = tf.randomNormal([8, 12], 0, 1, 'float32', 4);
+    const trained = (Adam: Kind): number[] => {
+      const w = tf.variable(kernel, true, `layer_${Adam.name}`);
+      const optimizer = new Adam([w], { learningRate: 0.05, weightDecay: 0.1 });
+      for (let step = 0; step < 5; step++) {
+        tf.tidy(() => optimizer.applyGradients(tf.variableGrads(() => tf.mean(tf.square(tf.sub(tf.tanh(tf.matMul(x, w)), 0.3))), [w]).grads));
+      }
+      optimizer.dispose();
+      const values = [...w.dataSync()];
+      w.dispose();
+      return values;
+    };
+    const before = tf.memory().numTensors;
+    const portable = trained(PortableAdam);
+    expect(tf.memory().numTensors).toBe(before);
+    const fused = trained(FusedAdam);
+    expect(portable).not.toEqual([...kernel.dataSync()]);
+    portable.forEach((w, i) => expect(Math.abs(w - fused[i]!)).toBeLessThan(1e-5));
+  });
+
+  it('createAdam takes the fused kernel on native TensorFlow', () => {
+    const variable = tf.variable(tf.tensor1d([1]), true, 'create_w');
+    const optimizer = createAdam([variable], { learningRate: 0.1 });
+    expect(optimizer).toBeInstanceOf(FusedAdam);
+    optimizer.dispose();
   });
 });

@@ -107,7 +107,7 @@ describe('train', () => {
 
   it('stops on bad options before training, naming the field', async () => {
     await expect(run({ model_kind: 'lstm' })).rejects.toThrow("model_training.model_kind: Invalid enum value. Expected 'dense' | 'conv', received 'lstm'");
-    await expect(run({ autoencoder_architecure: [8] })).rejects.toThrow(/^model_training.autoencoder_architecure: unknown key; valid keys: model_name, seed, /);
+    await expect(run({ autoencoder_architecure: [8] })).rejects.toThrow(/^model_training.autoencoder_architecure: unknown key; valid keys: model_name, experiment_name, seed, /);
     await expect(run({ autoencoder_architecture: [] })).rejects.toThrow(/^model_training.autoencoder_architecture: Array must contain at least 1 element/);
     await expect(train({ data, options: small, channelWeights: [1, 1] })).rejects.toThrow(TrainingError);
     await expect(train({ data, options: small, channelWeights: [1, 1] })).rejects.toThrow('2 channel weights for 3 channels (R, G, B): give one weight per channel');
