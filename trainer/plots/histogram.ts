@@ -68,24 +68,57 @@ export function histogramChart(spec: HistogramSpec): string {
     spec.range,
     spec.density,
   );
-  const entries = spec.series.map((s, i) => ({ name: s.name, color: seriesColor(i, s.color), symbol: 'box' as const }));
+  return binnedHistogramChart({ ...spec, series: spec.series.map((s, i) => ({ name: s.name, color: s.color, edges: h.edges, counts: h.counts[i]! })) });
+}
+
+/** A series already binned (e.g. streamed pixel counts): bin i spans [edges[i], edges[i+1]). */
+export interface BinnedSeries {
+  name: string;
+  edges: ArrayLike<number>;
+  counts: ArrayLike<number>;
+  color?: string;
+}
+
+export interface BinnedHistogramSpec extends NumericChartSpec {
+  series: BinnedSeries[];
+  /** Draw each series as an unfilled step outline: many overlapping series stay readable. */
+  outline?: boolean;
+}
+
+/** SVG of a histogram of pre-binned counts; the x axis may be log (positive edges). */
+export function binnedHistogramChart(spec: BinnedHistogramSpec): string {
+  for (const s of spec.series) {
+    if (s.edges.length !== s.counts.length + 1) throw new RangeError(`series "${s.name}": ${s.edges.length} edges for ${s.counts.length} bins`);
+  }
+  const entries = spec.series.map((s, i) => ({ name: s.name, color: seriesColor(i, s.color), symbol: spec.outline ? ('line' as const) : ('box' as const) }));
   const opacity = spec.series.length > 1 ? 0.45 : 0.75;
   return numericChart(
     spec,
-    () => [h.edges[0]!, h.edges[h.edges.length - 1]!],
-    () => h.counts.flat(),
+    () => spec.series.flatMap((s) => (s.edges.length ? [s.edges[0]!, s.edges[s.edges.length - 1]!] : [])),
+    () => spec.series.flatMap((s) => Array.from(s.counts)),
     entries,
     (x, y, frame) => {
       const base = frame.top + frame.height;
-      return h.counts
-        .map((counts, s) => {
+      return spec.series
+        .map((s, si) => {
+          const color = seriesColor(si, s.color);
           let d = '';
-          counts.forEach((c, i) => {
-            if (c <= 0) return; // empty bins draw nothing (and have no place on a log axis)
-            d += `M${num(x.map(h.edges[i]!))} ${num(base)}V${num(y.map(c))}H${num(x.map(h.edges[i + 1]!))}V${num(base)}Z`;
-          });
-          const color = seriesColor(s, spec.series[s]!.color);
-          return el('path', { d, fill: color, 'fill-opacity': opacity, stroke: color, 'stroke-width': 0.8 });
+          for (let i = 0; i < s.counts.length; i++) {
+            const c = s.counts[i]!;
+            const x0 = x.map(s.edges[i]!);
+            const x1 = x.map(s.edges[i + 1]!);
+            if (!Number.isFinite(x0) || !Number.isFinite(x1)) continue; // e.g. an edge at 0 on a log axis
+            if (spec.outline) {
+              const py = c > 0 || y.kind === 'linear' ? y.map(c) : base; // empty bins drop to the axis
+              d += `${d ? 'L' : 'M'}${num(x0)} ${num(py)}H${num(x1)}`;
+            } else if (c > 0) {
+              // empty bins draw nothing (and have no place on a log axis)
+              d += `M${num(x0)} ${num(base)}V${num(y.map(c))}H${num(x1)}V${num(base)}Z`;
+            }
+          }
+          return spec.outline
+            ? el('path', { d, fill: 'none', stroke: color, 'stroke-width': 2, 'stroke-linejoin': 'round' })
+            : el('path', { d, fill: color, 'fill-opacity': opacity, stroke: color, 'stroke-width': 0.8 });
         })
         .join('');
     },
