@@ -6,6 +6,7 @@ import { AlignmentOptions } from '../pipeline/align/options.ts';
 import { PreprocessorOptions } from '../pipeline/features/options.ts';
 import { ModelTrainingOptions } from './model-training.ts';
 import { PlottingOptions } from './plotting.ts';
+import { DetectionOptions } from './detection.ts';
 
 export const PreprocessingOptions = z
   .object({
@@ -23,6 +24,7 @@ export const Config = z
     preprocessing: PreprocessingOptions.default({}),
     model_training: ModelTrainingOptions.default({}),
     plotting: PlottingOptions.default({}),
+    detection: DetectionOptions.default({}),
   })
   .strict();
 export type Config = z.infer<typeof Config>;
