@@ -72,7 +72,7 @@ describe('loadConfig', () => {
       'training: unknown key; valid keys: preprocessing, model_training, plotting, detection (from --set training.n_epochs=3)',
     ]);
     const [problem] = problemsOf(() => loadConfig({ sets: ['model_training.use_mixed_precision=true'] }));
-    expect(problem).toMatch(/^model_training\.use_mixed_precision: unknown key; valid keys: model_name, seed, /);
+    expect(problem).toMatch(/^model_training\.use_mixed_precision: unknown key; valid keys: model_name, experiment_name, seed, /);
   });
 
   it('stops on a wrong type with the expected type and the value given', () => {
