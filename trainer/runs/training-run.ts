@@ -7,6 +7,8 @@ import { flattenParams } from '../config/params.ts';
 import type { Config } from '../config/schema.ts';
 import { VALUE_LIMITS } from '../mlflow/batch.ts';
 import type { MlflowClient } from '../mlflow/client.ts';
+import { isTransient } from '../mlflow/errors.ts';
+import { withRetries, type RetryPolicy } from '../mlflow/retry.ts';
 import type { CloseReport, RunLoggerOptions } from '../mlflow/run-logger.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import { train, type EpochReport, type TrainResult } from '../training/train.ts';
@@ -52,6 +54,20 @@ export interface TrainingRunOutcome {
   localDir: string;
   /** Whether every logged value reached the server (else it waits in the spool; see close.message). */
   close: CloseReport;
+}
+
+/**
+ * The server may still be away when training ends (the metrics wait in the spool meanwhile), so the upload keeps
+ * trying for about two minutes before the run is given up as FAILED, its files left in the local folder.
+ */
+const ARTIFACT_UPLOAD_RETRY: RetryPolicy = { maxAttempts: 30, baseDelayMs: 1000, maxDelayMs: 5000 };
+
+async function uploadArtifacts(client: MlflowClient, runId: string, stage: string): Promise<void> {
+  try {
+    await withRetries(async () => (await client.runArtifacts(runId)).logDirectory(stage), ARTIFACT_UPLOAD_RETRY, { shouldRetry: isTransient });
+  } catch (err) {
+    throw new Error(`the artifacts were not uploaded (${err instanceof Error ? err.message : String(err)}); they are in ${stage}`);
+  }
 }
 
 /** The metrics of one epoch, as logged at step = epoch. */
@@ -123,7 +139,7 @@ export async function runTraining(p: TrainingRunParams): Promise<TrainingRunOutc
     logger.setTags({ 'pixal.stop_reason': result.stopReason, 'pixal.train_images': String(result.trainCount), 'pixal.validation_images': String(result.validationCount) });
     const stage = join(localDir, 'artifacts');
     await stageArtifacts(stage, { result, unit, config, runId, runName, backend: p.backend, seconds: (performance.now() - started) / 1000 });
-    await (await client.runArtifacts(runId)).logDirectory(stage);
+    await uploadArtifacts(client, runId, stage);
     status = result.stopReason === 'aborted' ? 'KILLED' : 'FINISHED';
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);

@@ -74,6 +74,7 @@ export async function alignFolder(files: string[], referenceFile: string, outDir
       };
       if (result.accepted && result.warped) {
         outcome.output = join(outDir, names[i]!);
+        outcome.homography = result.homography;
         await writePng(outcome.output, result.warped);
       }
       if (options.save_overlays && result.warped) await writeOverlay(join(reportDir, 'overlays', names[i]!), reference.image, result.warped);

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Image } from '../../image/image.ts';
+import type { Homography } from './homography.ts';
 import { barChart } from '../../plots/bar.ts';
 import { writePlot } from '../../plots/render.ts';
 import type { AlignmentOptions } from './options.ts';
@@ -20,6 +21,8 @@ export interface ImageOutcome {
   goodMatches: number;
   /** The warped PNG written for an accepted image. */
   output?: string;
+  /** Image pixel → reference pixel, for an accepted image (validation warps its defect mask with it). */
+  homography?: Homography;
 }
 
 export const CSV_COLUMNS = ['image', 'accepted', 'reason', 'score', 'mse', 'inliers', 'inlier_ratio', 'good_matches'] as const;

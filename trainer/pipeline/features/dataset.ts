@@ -36,7 +36,7 @@ export interface DatasetResult {
 export const METADATA_FILE = join('metadata', 'preprocessing.yaml');
 
 /** Decodes with alpha only when the file has it, so alpha-based foreground applies to background-removed images. */
-async function readSource(file: string): Promise<Image> {
+export async function readSource(file: string): Promise<Image> {
   let hasAlpha: boolean;
   try {
     hasAlpha = (await sharp(file).metadata()).hasAlpha;

@@ -3,12 +3,19 @@
 // when given (preprocess: paths.yaml aligned_metrics_path), else in <outDir>/alignment.
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Homography } from '../align/homography.ts';
 import type { AlignmentOptions } from '../align/options.ts';
 import type { StepReport } from '../report.ts';
 import type { WorkerPool } from '../workers/pool.ts';
 import { keptOf, reasonFor, type StepImage, type StepOutput } from './outcome.ts';
 
+/** An aligned image and the homography that warped it (validation carries its defect mask along). */
+export interface AlignedImage extends StepImage {
+  homography: Homography;
+}
+
 export interface AlignOutput extends StepOutput {
+  kept: AlignedImage[];
   /** Folder of results.csv and the plots. */
   metricsDir: string;
 }
@@ -27,7 +34,7 @@ export async function alignImages(
   const output: AlignOutput = { kept: [], skipped: [], metricsDir: summary.reportDir };
   summary.outcomes.forEach((outcome, i) => {
     const { source, file } = images[i]!;
-    if (outcome.status === 'accepted' && outcome.output) output.kept.push({ source, file: outcome.output });
+    if (outcome.status === 'accepted' && outcome.output && outcome.homography) output.kept.push({ source, file: outcome.output, homography: outcome.homography });
     else output.skipped.push({ file: source, step: 'align', reason: `${outcome.status}: ${reasonFor(file, new Error(outcome.reason ?? 'no aligned image'))}` });
   });
   if (metricsDir) {

@@ -1,6 +1,7 @@
 // Step 3 for one image type: make_input (trainer/pipeline/features/dataset.ts, run in a worker) over a folder
 // that holds exactly this run's images. The dataset is written whole or not at all.
 import { basename, join } from 'node:path';
+import type { CropBox } from '../features/crop-box.ts';
 import type { DatasetResult } from '../features/dataset.ts';
 import type { PreprocessorOptions } from '../features/options.ts';
 import type { StepReport } from '../report.ts';
@@ -17,6 +18,8 @@ export interface MakeInputParams {
   oneHotTypes?: string[];
   /** The images of `inputDir` with the input each came from (preprocess); the files themselves otherwise. */
   images?: readonly StepImage[];
+  /** Validation: the training set's crop box, re-centred on each image (see buildDataset). */
+  cropBox?: CropBox;
 }
 
 export interface MakeInputOutput extends StepOutput {
@@ -24,8 +27,8 @@ export interface MakeInputOutput extends StepOutput {
 }
 
 export async function makeInput(params: MakeInputParams, pool: WorkerPool, report: StepReport): Promise<MakeInputOutput> {
-  const { inputDir, outDir, type, options, oneHotTypes } = params;
-  const dataset = await pool.run('buildDataset', { inputDir, outDir, type, options, ...(oneHotTypes ? { oneHotTypes } : {}) }, { onProgress: (done, total) => report.progress(done, total) });
+  const { inputDir, outDir, type, options, oneHotTypes, cropBox } = params;
+  const dataset = await pool.run('buildDataset', { inputDir, outDir, type, options, ...(oneHotTypes ? { oneHotTypes } : {}), ...(cropBox ? { cropBox } : {}) }, { onProgress: (done, total) => report.progress(done, total) });
   const sourceOf = new Map((params.images ?? []).map((i) => [basename(i.file), i.source]));
   const source = (name: string) => sourceOf.get(name) ?? join(inputDir, name);
   const { files, skipped } = dataset.metadata;
