@@ -1,0 +1,70 @@
+// Detection on prepared images: error maps through the model, each upsampled to its crop, an image score over the
+// crop's foreground, and every foreground pixel into the pixel histogram (labelled where a ground-truth mask
+// exists). Thresholds come afterwards (thresholds.ts), so what depends on them (decisions, anomalous fractions,
+// overlays) is computed from the kept pooled maps in a second, cheap pass.
+import type { DetectionOptions } from '../config/detection.ts';
+import { errorMaps } from '../detection/error-map.ts';
+import { PixelHistogram } from '../detection/pixel-histogram.ts';
+import { ReconstructionStats } from '../detection/reconstruction-stats.ts';
+import { anomalousFraction, imageScore } from '../detection/scores.ts';
+import { upsampleBilinear } from '../detection/upsample.ts';
+import type { PreparedImage, PreparedSet } from './prepare.ts';
+
+export interface TypeDetection {
+  type: string;
+  items: PreparedImage[];
+  /** Image scores, in item order. */
+  scores: number[];
+  /** (N, P) pooled error maps, kept for the threshold-dependent second pass. */
+  maps: Float32Array;
+  shape: [number, number];
+  pixels: PixelHistogram;
+  stats: ReconstructionStats;
+}
+
+export interface DetectParams {
+  model: import('@tensorflow/tfjs').LayersModel;
+  set: PreparedSet;
+  /** Loss weights per channel, as at training. */
+  channelWeights: number[];
+  options: DetectionOptions;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The upsampled error map of item i at its crop size. */
+export function cropMap(detection: Pick<TypeDetection, 'maps' | 'shape' | 'items'>, i: number): Float32Array {
+  const [h, w] = detection.shape;
+  const pixels = h * w;
+  const { height, width } = detection.items[i]!.cropSize;
+  return upsampleBilinear(detection.maps.subarray(i * pixels, (i + 1) * pixels), h, w, height, width);
+}
+
+export async function detectType(p: DetectParams): Promise<TypeDetection> {
+  const { set } = p;
+  const [h, w] = set.shape;
+  const n = set.items.length;
+  const stats = new ReconstructionStats(set.channels);
+  const { maps } = await errorMaps(
+    p.model,
+    set.images,
+    n,
+    h * w,
+    set.channels.length,
+    { channelWeights: p.channelWeights, foreground: set.foreground, ...(set.labels ? { labels: set.labels } : {}), stats },
+    (done, total) => p.onProgress?.(done, 2 * total),
+  );
+  const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, shape: set.shape, pixels: new PixelHistogram(), stats };
+  for (let i = 0; i < n; i++) {
+    const item = set.items[i]!;
+    const map = cropMap(detection, i);
+    detection.scores.push(imageScore(map, item.foregroundCrop, p.options.image_score, p.options.top_k_percent));
+    detection.pixels.add(map, item.groundTruth, item.foregroundCrop);
+    p.onProgress?.(n + i + 1, 2 * n);
+  }
+  return detection;
+}
+
+/** Per item, the share of its foreground pixels over the pixel threshold. */
+export function anomalousFractions(detection: TypeDetection, pixelThreshold: number): number[] {
+  return detection.items.map((item, i) => anomalousFraction(cropMap(detection, i), item.foregroundCrop, pixelThreshold));
+}
