@@ -11,7 +11,7 @@ import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerTrainCommand } from './commands/train.ts';
 import { registerSweepCommand } from './commands/sweep.ts';
 import { registerRegisterCommand } from './commands/register.ts';
-import { registerValidateCommand } from './commands/validate.ts';
+import { registerValidateCommands } from './commands/validate.ts';
 
 const program = new Command()
   .name('pixal')
@@ -28,7 +28,7 @@ registerSynthCommand(program);
 registerTrainCommand(program);
 registerSweepCommand(program);
 registerRegisterCommand(program);
-registerValidateCommand(program);
+registerValidateCommands(program);
 registerDemoCommand(program);
 registerDoctorCommand(program);
 

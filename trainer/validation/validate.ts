@@ -5,7 +5,7 @@
 // created only once everything is computed, so a failure never leaves half a run; its headline metrics are also
 // logged on the training run (validation.<metric>) so training runs sort by their latest validation.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
@@ -22,6 +22,8 @@ import { detectType, type TypeDetection } from './detect.ts';
 import { writeFigures } from './figures.ts';
 import type { TrainedModel } from './model-source.ts';
 import { prepareValidationSet, type PreparedSet } from './prepare.ts';
+import { loadPreparedSet, PREPARED_FILE, savePreparedSet } from './prepared-store.ts';
+import type { PreprocessingMetadata } from '../pipeline/features/metadata.ts';
 import { HEADLINE_METRICS, mergedPixels, scoresCsv, summarise, type ValidationSummary } from './results.ts';
 import { chooseThresholds, storedThresholds, THRESHOLD_TAGS, type Thresholds } from './thresholds.ts';
 
@@ -33,7 +35,9 @@ export interface ValidateParams {
   /** The user's config: its plotting and detection sections decide scores, thresholds and figures. */
   config: Config;
   paths: PathsConfig;
-  pool: WorkerPool;
+  /** Set for `pixal detect`: componentDir holds type folders prepared by an earlier validate (prepared.json). */
+  prepared?: boolean;
+  pool?: WorkerPool;
   reporter: Reporter;
 }
 
@@ -79,7 +83,8 @@ async function digestOf(files: readonly string[]): Promise<string> {
 
 export async function validateComponent(p: ValidateParams): Promise<ValidateOutcome> {
   const component = basename(p.componentDir);
-  const types = await listTypes(p.componentDir);
+  const types = p.prepared ? (await listTypes(p.componentDir)).filter((t) => existsSync(join(p.componentDir, t, PREPARED_FILE))) : await listTypes(p.componentDir);
+  if (types.length === 0) throw new ValidationError(`${p.componentDir}: no type folder with ${PREPARED_FILE}: pixal detect scores what pixal validate prepared (validate/<component>/)`);
   const { matched, unmatched } = matchTypes(types, p.models);
   if (matched.size === 0) {
     const served = p.models.map((m) => `${m.ref} serves ${[...m.types.keys()].join(', ')}`).join('; ');
@@ -91,21 +96,22 @@ export async function validateComponent(p: ValidateParams): Promise<ValidateOutc
   return { component, validations, unmatched };
 }
 
+/** New images of one type through the model's preprocessing, kept on disk for `pixal detect`. */
+async function prepare(p: ValidateParams, component: string, type: string, metadata: PreprocessingMetadata, referenceFile: string | undefined, model: TrainedModel): Promise<PreparedSet> {
+  if (!p.pool) throw new Error('validate needs a worker pool to preprocess images');
+  const out = p.paths.outputs('validate', component, type);
+  const set = await prepareValidationSet({ typeDir: join(p.componentDir, type), out, metadata, ...(referenceFile ? { referenceFile } : {}), preprocessing: model.config.preprocessing, pool: p.pool, reporter: p.reporter });
+  await savePreparedSet(out.root, set, metadata);
+  return set;
+}
+
 async function validateModel(p: ValidateParams, component: string, model: TrainedModel, types: string[]): Promise<ModelValidation> {
   const result: ModelValidation = { model, types, status: 'FAILED', skipped: [] };
   try {
     const sets: PreparedSet[] = [];
     for (const type of types) {
       const { metadata, referenceFile } = model.types.get(type)!;
-      const set = await prepareValidationSet({
-        typeDir: join(p.componentDir, type),
-        out: p.paths.outputs('validate', component, type),
-        metadata,
-        ...(referenceFile ? { referenceFile } : {}),
-        preprocessing: model.config.preprocessing,
-        pool: p.pool,
-        reporter: p.reporter,
-      });
+      const set = p.prepared ? await loadPreparedSet(join(p.componentDir, type), metadata) : await prepare(p, component, type, metadata, referenceFile, model);
       result.skipped.push(...set.skipped.map((s) => ({ type, file: s.file, reason: `${s.step}: ${s.reason}` })));
       sets.push(set);
     }
@@ -162,7 +168,7 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
         'pixal.dataset_digest': datasetDigest,
         'pixal.threshold_origin': thresholds.origin.slice(0, VALUE_LIMITS.tag),
         'pixal.version': PIXAL_VERSION,
-        'mlflow.source.name': 'pixal validate',
+        'mlflow.source.name': p.prepared ? 'pixal detect' : 'pixal validate',
         ...(model.modelVersion ? { 'pixal.model_name': model.modelVersion.name, 'pixal.model_version': model.modelVersion.version } : {}),
       },
     });

@@ -57,14 +57,18 @@ describe('pixal validate on our server', () => {
     const { runId, experimentId } = await trainAndRegister(env, client);
     const byRun = await pixal(['validate', '-i', 'data/test/flex', '--run', runId, '--quiet'], root, env);
     ok(byRun, 'validate --run');
+    // detect scores what validate prepared, without preprocessing again: same model, same numbers.
+    const detected = await pixal(['detect', '-i', 'validate/flex', '--run', runId, '--quiet'], root, env);
+    ok(detected, 'detect');
     const byAlias = await pixal(['validate', '-i', 'data/test/flex', '--model', 'models:/flex-front@production', '--quiet'], root, env);
     ok(byAlias, 'validate --model');
     expect(byRun.stdout).toMatch(/back: no model serves this type \(skipped\)/);
     expect(byRun.stdout).toMatch(/image AUROC \d\.\d{4} {2}AP \d\.\d{4}/);
 
-    const [first, second] = await validationRuns(client, experimentId);
-    expect(second, 'two validation runs').toBeDefined();
-    for (const v of [first!, second!]) {
+    const [first, fromDetect, second] = await validationRuns(client, experimentId);
+    expect(second, 'three validation runs').toBeDefined();
+    expect(tag(fromDetect!, 'mlflow.source.name')).toBe('pixal detect');
+    for (const v of [first!, fromDetect!, second!]) {
       expect(v.info.status).toBe('FINISHED');
       expect(tag(v, 'pixal.source_run_id')).toBe(runId);
       expect(tag(v, 'pixal.model_uri')).toBe(`runs:/${runId}/model`);
@@ -76,6 +80,7 @@ describe('pixal validate on our server', () => {
     for (const key of keys) {
       expect(metric(first!, key), key).toBeTypeOf('number');
       expect(metric(second!, key), key).toBe(metric(first!, key));
+      expect(metric(fromDetect!, key), key).toBe(metric(first!, key));
     }
     expect(metric(first!, 'images')).toBe(5); // 2 good + 1 image of each of 3 defect kinds
     expect(metric(first!, 'defective_images')).toBe(3);
@@ -102,7 +107,7 @@ describe('pixal validate on our server', () => {
     const unlabelled = await pixal(['validate', '-i', join(root, 'batch', 'flex'), '--run', runId, '--quiet'], root, env);
     ok(unlabelled, 'validate unlabelled');
     expect(unlabelled.stdout).toContain(`(stored on training run ${runId} by validation run ${second!.info.runId})`);
-    const third = (await validationRuns(client, experimentId))[2]!;
+    const third = (await validationRuns(client, experimentId))[3]!;
     expect(metric(third, 'image_threshold')).toBe(metric(second!, 'image_threshold'));
     expect(metric(third, 'image_auroc')).toBeUndefined();
   });
