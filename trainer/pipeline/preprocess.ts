@@ -14,6 +14,7 @@ import { alignImages } from './steps/align.ts';
 import { makeInput } from './steps/make-input.ts';
 import type { Skipped, StepImage } from './steps/outcome.ts';
 import type { DatasetResult } from './features/dataset.ts';
+import { SharedCropSize } from './shared-crop-size.ts';
 
 /** The image every other image of the type was aligned to, kept in the type's metadata folder. */
 export const ALIGNMENT_REFERENCE_FILE = 'alignment_reference.png';
@@ -88,14 +89,22 @@ export async function preprocessComponent(params: PreprocessParams): Promise<Com
   const types = await listTypes(params.componentDir);
   const pool = new WorkerPool(params.workers);
   try {
-    const outcomes = await Promise.all(types.map((type) => preprocessType(type, types, component, params, pool)));
+    const shared = params.config.model_training.one_hot_encoding ? new SharedCropSize(types) : undefined;
+    const outcomes = await Promise.all(types.map((type) => preprocessType(type, types, component, params, pool, shared)));
     return { component, types: outcomes };
   } finally {
     await pool.close();
   }
 }
 
-async function preprocessType(type: string, allTypes: string[], component: string, params: PreprocessParams, pool: WorkerPool): Promise<TypeOutcome> {
+async function preprocessType(
+  type: string,
+  allTypes: string[],
+  component: string,
+  params: PreprocessParams,
+  pool: WorkerPool,
+  shared: SharedCropSize | undefined,
+): Promise<TypeOutcome> {
   const { config, reporter } = params;
   const { remove_background, rename_images, alignment, preprocessor } = config.preprocessing;
   const typeDir = join(params.componentDir, type);
@@ -141,14 +150,12 @@ async function preprocessType(type: string, allTypes: string[], component: strin
       if (images.length === 0) throw new Error('no image left after align');
     }
 
-    const made = await makeInput(
-      { inputDir, outDir: out.root, type, options: preprocessor, images, ...(config.model_training.one_hot_encoding ? { oneHotTypes: allTypes } : {}) },
-      pool,
-      reporter.step(`${type}: make_input`, images.length),
-    );
+    const oneHot = shared ? { oneHotTypes: allTypes, fixedCropBox: await shared.boxFor(type, inputDir, preprocessor, pool) } : {};
+    const made = await makeInput({ inputDir, outDir: out.root, type, options: preprocessor, images, ...oneHot }, pool, reporter.step(`${type}: make_input`, images.length));
     skip(made.skipped);
     outcome.dataset = datasetInfo(made.dataset);
   } catch (err) {
+    shared?.withdraw(type);
     outcome.error = err instanceof Error ? err.message : String(err);
   }
   await writeRecords(out, inputs, names, outcome, config);
@@ -173,20 +180,21 @@ export async function makeInputComponent(params: MakeInputComponentParams): Prom
   const types = await listTypes(params.componentDir);
   const { preprocessing, model_training } = params.config;
   const pool = new WorkerPool(params.workers);
+  const shared = model_training.one_hot_encoding ? new SharedCropSize(types) : undefined;
   try {
     const outcomes = await Promise.all(
       types.map(async (type): Promise<TypeOutcome> => {
         const inputDir = join(params.componentDir, type);
-        const outcome: TypeOutcome = { type, inputs: (await listImages(inputDir)).length, skipped: [] };
+        const outcome: TypeOutcome = { type, inputs: 0, skipped: [] };
         try {
-          const made = await makeInput(
-            { inputDir, outDir: join(params.outDir, type), type, options: preprocessing.preprocessor, ...(model_training.one_hot_encoding ? { oneHotTypes: types } : {}) },
-            pool,
-            params.reporter.step(`${type}: make_input`, outcome.inputs),
-          );
+          outcome.inputs = (await listImages(inputDir)).length;
+          const options = preprocessing.preprocessor;
+          const oneHot = shared ? { oneHotTypes: types, fixedCropBox: await shared.boxFor(type, inputDir, options, pool) } : {};
+          const made = await makeInput({ inputDir, outDir: join(params.outDir, type), type, options, ...oneHot }, pool, params.reporter.step(`${type}: make_input`, outcome.inputs));
           outcome.skipped = made.skipped;
           outcome.dataset = datasetInfo(made.dataset);
         } catch (err) {
+          shared?.withdraw(type);
           outcome.error = err instanceof Error ? err.message : String(err);
         }
         return outcome;

@@ -3,12 +3,10 @@
 // under paths.yaml's model_path. Ctrl-C ends the current run as KILLED and starts no other.
 import type { PathsConfig } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
-import type { MlflowClient } from '../mlflow/client.ts';
-import type { RunLoggerOptions } from '../mlflow/run-logger.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import { TrainingError } from '../training/train.ts';
 import type { TrainingUnit } from './datasets.ts';
-import { runTraining, type TrainingProgress, type TrainingRunOutcome } from './training-run.ts';
+import { runTraining, type TrainingRunOutcome, type TrainingRunParams } from './training-run.ts';
 
 /** The experiment of training runs: --experiment, then MLFLOW_EXPERIMENT_NAME, then model_training.experiment_name. */
 export function experimentName(flag: string | undefined, config: Config, env: NodeJS.ProcessEnv = process.env): string {
@@ -25,42 +23,18 @@ export function checkTrainable(config: Config, backend: BackendInfo): void {
   }
 }
 
-export interface TrainComponentParams {
-  client: MlflowClient;
-  experimentId: string;
+/** A run's parameters, for several units: each unit's local folder comes from paths.yaml's model_path. */
+export interface TrainUnitsParams extends Omit<TrainingRunParams, 'unit' | 'outputDir'> {
   units: TrainingUnit[];
-  config: Config;
   paths: PathsConfig;
-  backend: BackendInfo;
-  parentRunId?: string;
-  nameSuffix?: string;
-  tags?: Record<string, string>;
-  signal?: AbortSignal;
-  progress?: TrainingProgress;
-  logger?: RunLoggerOptions;
 }
 
-export async function trainUnits(p: TrainComponentParams): Promise<TrainingRunOutcome[]> {
+export async function trainUnits(p: TrainUnitsParams): Promise<TrainingRunOutcome[]> {
+  const { units, paths, ...shared } = p;
   const outcomes: TrainingRunOutcome[] = [];
-  for (const unit of p.units) {
+  for (const unit of units) {
     if (p.signal?.aborted) break;
-    const outputDir = p.paths.resolve('model_path', { component: unit.component, type: unit.label });
-    outcomes.push(
-      await runTraining({
-        client: p.client,
-        experimentId: p.experimentId,
-        unit,
-        config: p.config,
-        backend: p.backend,
-        outputDir,
-        ...(p.parentRunId ? { parentRunId: p.parentRunId } : {}),
-        ...(p.nameSuffix ? { nameSuffix: p.nameSuffix } : {}),
-        ...(p.tags ? { tags: p.tags } : {}),
-        ...(p.signal ? { signal: p.signal } : {}),
-        ...(p.progress ? { progress: p.progress } : {}),
-        ...(p.logger ? { logger: p.logger } : {}),
-      }),
-    );
+    outcomes.push(await runTraining({ ...shared, unit, outputDir: paths.resolve('model_path', { component: unit.component, type: unit.label }) }));
   }
   return outcomes;
 }

@@ -88,6 +88,20 @@ export function unionCropBox(bounds: readonly (Bounds | null)[], width: number, 
   };
 }
 
+/** Height and width of a crop box. */
+export interface CropSize {
+  height: number;
+  width: number;
+}
+
+/** A box of `size` centred on (centreY, centreX), shifted to stay inside a width x height image. */
+function centredBox(centreY: number, centreX: number, size: CropSize, width: number, height: number, padding: number): CropBox {
+  const place = (centre: number, length: number, limit: number): number => Math.min(Math.max(Math.round(centre - length / 2), 0), limit - length);
+  const y = place(centreY, size.height, height);
+  const x = place(centreX, size.width, width);
+  return { y_min: y, y_max: y + size.height, x_min: x, x_max: x + size.width, padding };
+}
+
 /**
  * The stored crop box moved onto a new image (validation): same size, centred on the new image's
  * foreground, shifted to stay inside the image. An image without foreground keeps the box where it was.
@@ -99,14 +113,19 @@ export function recentreCropBox(box: CropBox, image: Image, bgThreshold = 15): C
   if (image.height < h || image.width < w) {
     throw new Error(`image of ${image.width}x${image.height} is smaller than the ${w}x${h} crop box of the training images`);
   }
-  const fg = foregroundBounds(image, bgThreshold);
-  const place = (centre: number | null, stored: number, length: number, size: number): number => {
-    const start = centre === null ? stored : Math.round(centre - length / 2);
-    return Math.min(Math.max(start, 0), size - length);
-  };
-  const y = place(fg ? (fg.yMin + fg.yMax) / 2 : null, box.y_min, h, image.height);
-  const x = place(fg ? (fg.xMin + fg.xMax) / 2 : null, box.x_min, w, image.width);
-  return { y_min: y, y_max: y + h, x_min: x, x_max: x + w, padding: box.padding };
+  const fg = foregroundBounds(image, bgThreshold) ?? { yMin: box.y_min, yMax: box.y_max, xMin: box.x_min, xMax: box.x_max };
+  return centredBox((fg.yMin + fg.yMax) / 2, (fg.xMin + fg.xMax) / 2, { height: h, width: w }, image.width, image.height, box.padding);
+}
+
+/**
+ * One-hot mode, where one model takes every type: a type's crop box grown to the size shared by all types,
+ * around its own centre and shifted to stay inside its width x height images (a box of that size is kept as it is).
+ */
+export function growCropBox(box: CropBox, size: CropSize, width: number, height: number): CropBox {
+  if (height < size.height || width < size.width) {
+    throw new Error(`images of ${width}x${height} are smaller than the ${size.width}x${size.height} crop size`);
+  }
+  return centredBox((box.y_min + box.y_max) / 2, (box.x_min + box.x_max) / 2, size, width, height, box.padding);
 }
 
 /** Cropped image in planes; fully transparent pixels read as black, as in PIXAL's background-removed PNGs. */

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { ImageReadError, isImageFile, readImage, type Image } from '../../image/image.ts';
 import { FIXED_RANGES, PER_IMAGE_SCALING } from './channels.ts';
-import { foregroundBounds, fullCropBox, recentreCropBox, unionCropBox, type Bounds, type CropBox } from './crop-box.ts';
+import { foregroundBounds, fullCropBox, recentreCropBox, unionCropBox, type Bounds, type CropBox, type CropSize } from './crop-box.ts';
 import { imageFeatures, type FeatureOptions, type ImageFeatures } from './image-features.ts';
 import { writePreprocessingMetadata, type PreprocessingMetadata } from './metadata.ts';
 import { writeNpz, type NpyArray } from './npz.ts';
@@ -24,6 +24,8 @@ export interface BuildDatasetParams {
   oneHotTypes?: readonly string[];
   /** Validation: the training set's crop box, re-centred on each image's own foreground. */
   cropBox?: CropBox;
+  /** Training, one-hot mode: the box every image is cut to, decided over all types beforehand (surveyCropBox). */
+  fixedCropBox?: CropBox;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -46,53 +48,79 @@ export async function readSource(file: string): Promise<Image> {
   return readImage(file, hasAlpha ? 4 : 3);
 }
 
+/** What pass 1 of make_input (training) finds in a type folder: the one size of its images and its crop box. */
+export interface CropSurvey {
+  /** The union of the images' foregrounds, padded (zero pruning), or the whole image. */
+  box: CropBox;
+  imageSize: CropSize;
+}
+
+/** Pass 1 alone, for one-hot mode: every type's crop box is needed before any type's dataset is cut. */
+export async function surveyCropBox(inputDir: string, options: PreprocessorOptions): Promise<CropSurvey> {
+  const { box, imageSize } = await surveyImages(inputDir, await imageNames(inputDir), options, []);
+  return { box, imageSize: { width: imageSize.width, height: imageSize.height } };
+}
+
+async function imageNames(inputDir: string): Promise<string[]> {
+  const names = (await readdir(inputDir)).filter(isImageFile).sort();
+  if (names.length === 0) throw new Error(`${inputDir}: no images (.png, .jpg, .jpeg, .webp, .tif, .bmp) to preprocess`);
+  return names;
+}
+
+/** Unreadable images are recorded and left out; any other failure stops make_input. */
+function skipper(skipped: PreprocessingMetadata['skipped']): (name: string, err: unknown) => void {
+  return (name, err) => {
+    if (!(err instanceof ImageReadError)) throw err;
+    skipped.push({ file: name, reason: err.message });
+  };
+}
+
+/** Pass 1 (training): one size for all images, and the union of their foregrounds. */
+async function surveyImages(inputDir: string, names: readonly string[], options: PreprocessorOptions, skipped: PreprocessingMetadata['skipped'], onImage?: () => void) {
+  const skip = skipper(skipped);
+  let imageSize: { width: number; height: number; file: string } | null = null;
+  const bounds: (Bounds | null)[] = [];
+  const readable: string[] = [];
+  for (const name of names) {
+    try {
+      const image = await readSource(join(inputDir, name));
+      if (!imageSize) imageSize = { width: image.width, height: image.height, file: name };
+      else if (image.width !== imageSize.width || image.height !== imageSize.height) {
+        throw new Error(
+          `${join(inputDir, name)}: ${image.width}x${image.height} differs from ${imageSize.width}x${imageSize.height} of ${imageSize.file}; ` +
+            'all images of a type must have one size (align them first)',
+        );
+      }
+      bounds.push(foregroundBounds(image, options.bg_threshold));
+      readable.push(name);
+    } catch (err) {
+      skip(name, err);
+    }
+    onImage?.();
+  }
+  if (!imageSize) throw new Error(`${inputDir}: none of the ${names.length} images could be read (${skipped[0]?.reason})`);
+  const box = options.zero_pruning
+    ? (unionCropBox(bounds, imageSize.width, imageSize.height, options.zero_pruning_padding) ?? failNoForeground(inputDir, options.bg_threshold))
+    : fullCropBox(imageSize.width, imageSize.height);
+  return { box, imageSize, readable };
+}
+
 export async function buildDataset(params: BuildDatasetParams): Promise<DatasetResult> {
   const { inputDir, outDir, options, cropBox, onProgress } = params;
   const type = params.type ?? basename(inputDir);
   const labelIndex = params.oneHotTypes?.indexOf(type);
   if (labelIndex === -1) throw new Error(`type "${type}" is not among the one-hot types (${params.oneHotTypes!.join(', ')})`);
 
-  const names = (await readdir(inputDir)).filter(isImageFile).sort();
-  if (names.length === 0) throw new Error(`${inputDir}: no images (.png, .jpg, .jpeg, .webp, .tif, .bmp) to preprocess`);
-
+  const names = await imageNames(inputDir);
   const skipped: PreprocessingMetadata['skipped'] = [];
-  const skip = (name: string, err: unknown): void => {
-    if (!(err instanceof ImageReadError)) throw err;
-    skipped.push({ file: name, reason: err.message });
-  };
-  const total = names.length * (cropBox ? 1 : 2);
+  const skip = skipper(skipped);
+  let box = cropBox ?? params.fixedCropBox;
+  const total = names.length * (box ? 1 : 2);
   let done = 0;
 
-  // Pass 1 (training): one size for all images, and the union of their foregrounds.
-  let box = cropBox;
   let imageSize: { width: number; height: number; file: string } | null = null;
   let readable = names;
-  if (!box) {
-    const bounds: (Bounds | null)[] = [];
-    readable = [];
-    for (const name of names) {
-      try {
-        const image = await readSource(join(inputDir, name));
-        if (!imageSize) imageSize = { width: image.width, height: image.height, file: name };
-        else if (image.width !== imageSize.width || image.height !== imageSize.height) {
-          throw new Error(
-            `${join(inputDir, name)}: ${image.width}x${image.height} differs from ${imageSize.width}x${imageSize.height} of ${imageSize.file}; ` +
-              'all images of a type must have one size (align them first)',
-          );
-        }
-        bounds.push(foregroundBounds(image, options.bg_threshold));
-        readable.push(name);
-      } catch (err) {
-        skip(name, err);
-      }
-      onProgress?.(++done, total);
-    }
-    if (!imageSize) throw new Error(`${inputDir}: none of the ${names.length} images could be read (${skipped[0]?.reason})`);
-    box = options.zero_pruning
-      ? (unionCropBox(bounds, imageSize.width, imageSize.height, options.zero_pruning_padding) ??
-        failNoForeground(inputDir, options.bg_threshold))
-      : fullCropBox(imageSize.width, imageSize.height);
-  }
+  if (!box) ({ box, imageSize, readable } = await surveyImages(inputDir, names, options, skipped, () => onProgress?.(++done, total)));
 
   // Pass 2: features of every readable image.
   const channels = resolveChannels(options.channels);

@@ -20,6 +20,8 @@ export interface MakeInputParams {
   images?: readonly StepImage[];
   /** Validation: the training set's crop box, re-centred on each image (see buildDataset). */
   cropBox?: CropBox;
+  /** Training, one-hot mode: the box of the size shared by every type (see buildDataset). */
+  fixedCropBox?: CropBox;
 }
 
 export interface MakeInputOutput extends StepOutput {
@@ -27,8 +29,8 @@ export interface MakeInputOutput extends StepOutput {
 }
 
 export async function makeInput(params: MakeInputParams, pool: WorkerPool, report: StepReport): Promise<MakeInputOutput> {
-  const { inputDir, outDir, type, options, oneHotTypes, cropBox } = params;
-  const dataset = await pool.run('buildDataset', { inputDir, outDir, type, options, ...(oneHotTypes ? { oneHotTypes } : {}), ...(cropBox ? { cropBox } : {}) }, { onProgress: (done, total) => report.progress(done, total) });
+  const { inputDir, outDir, type, options, oneHotTypes, cropBox, fixedCropBox } = params;
+  const dataset = await pool.run('buildDataset', { inputDir, outDir, type, options, ...(oneHotTypes ? { oneHotTypes } : {}), ...(cropBox ? { cropBox } : {}), ...(fixedCropBox ? { fixedCropBox } : {}) }, { onProgress: (done, total) => report.progress(done, total) });
   const sourceOf = new Map((params.images ?? []).map((i) => [basename(i.file), i.source]));
   const source = (name: string) => sourceOf.get(name) ?? join(inputDir, name);
   const { files, skipped } = dataset.metadata;

@@ -7,7 +7,8 @@ import { readImage, writePng } from '../../image/image.ts';
 import { removeBackground } from '../background/index.ts';
 import type { RemoveBackgroundOptions } from '../background/options.ts';
 import type { AlignmentOptions } from '../align/options.ts';
-import { buildDataset, type BuildDatasetParams } from '../features/dataset.ts';
+import { buildDataset, surveyCropBox, type BuildDatasetParams } from '../features/dataset.ts';
+import type { PreprocessorOptions } from '../features/options.ts';
 import type { OnProgress } from './pool.ts';
 
 // Parallelism comes from the workers: one libvips thread each keeps them from fighting over the cores.
@@ -34,6 +35,11 @@ export const tasks = {
   /** make_input for one type folder: out.npz and metadata/preprocessing.yaml (trainer/pipeline/features/dataset.ts). */
   buildDataset(input: Omit<BuildDatasetParams, 'onProgress'>, progress?: OnProgress) {
     return buildDataset({ ...input, onProgress: progress });
+  },
+
+  /** Pass 1 of make_input alone: a type folder's image size and crop box (one-hot mode needs every type's first). */
+  surveyCropBox(input: { inputDir: string; options: PreprocessorOptions }) {
+    return surveyCropBox(input.inputDir, input.options);
   },
 };
 

@@ -1,6 +1,6 @@
-// Zero pruning: half-open bounds (no off-by-one), union over images, padding and clamping, re-centring.
+// Zero pruning: half-open bounds (no off-by-one), union over images, padding and clamping, re-centring, growing to a shared size.
 import { describe, expect, it } from 'vitest';
-import { CropBox, cropImage, foregroundBounds, fullCropBox, recentreCropBox, unionCropBox } from '../../../../trainer/pipeline/features/crop-box.ts';
+import { CropBox, cropImage, foregroundBounds, fullCropBox, growCropBox, recentreCropBox, unionCropBox } from '../../../../trainer/pipeline/features/crop-box.ts';
 import { makeImage } from './helpers.ts';
 
 /** A black RGB image with white pixels at the given (x, y). */
@@ -75,6 +75,28 @@ describe('recentreCropBox', () => {
 
   it('refuses an image smaller than the box', () => {
     expect(() => recentreCropBox(box, makeImage(30, 80, 3, () => [0, 0, 0]), 15)).toThrow(/30x80 is smaller than the 40x20 crop box/);
+  });
+});
+
+describe('growCropBox', () => {
+  const box: CropBox = { y_min: 10, y_max: 30, x_min: 20, x_max: 60, padding: 5 };
+
+  it('keeps a box that already has the size', () => {
+    expect(growCropBox(box, { height: 20, width: 40 }, 100, 80)).toEqual(box);
+  });
+
+  it('grows the box around its own centre, so it still holds the original box', () => {
+    // Centre (40, 20); odd growth rounds the start half a pixel down the image.
+    expect(growCropBox(box, { height: 25, width: 50 }, 100, 80)).toEqual({ y_min: 8, y_max: 33, x_min: 15, x_max: 65, padding: 5 });
+  });
+
+  it('shifts the grown box back inside the image near an edge', () => {
+    const corner: CropBox = { y_min: 0, y_max: 10, x_min: 90, x_max: 100, padding: 0 };
+    expect(growCropBox(corner, { height: 30, width: 30 }, 100, 80)).toEqual({ y_min: 0, y_max: 30, x_min: 70, x_max: 100, padding: 0 });
+  });
+
+  it('refuses images smaller than the size', () => {
+    expect(() => growCropBox(box, { height: 90, width: 40 }, 100, 80)).toThrow(/images of 100x80 are smaller than the 40x90 crop size/);
   });
 });
 
