@@ -51,6 +51,11 @@ export interface PreprocessParams {
   config: Config;
   paths: PathsConfig;
   workers: number;
+  /**
+   * A pool the caller owns and closes (a sweep preprocesses several configs; OpenCV can live on one thread per
+   * process only, so a second pool would crash when it aligns). Without one, a pool of `workers` is made here.
+   */
+  pool?: WorkerPool;
   reporter: Reporter;
 }
 
@@ -87,13 +92,13 @@ export async function listTypes(componentDir: string): Promise<string[]> {
 export async function preprocessComponent(params: PreprocessParams): Promise<ComponentOutcome> {
   const component = params.component ?? basename(params.componentDir);
   const types = await listTypes(params.componentDir);
-  const pool = new WorkerPool(params.workers);
+  const pool = params.pool ?? new WorkerPool(params.workers);
   try {
     const shared = params.config.model_training.one_hot_encoding ? new SharedCropSize(types) : undefined;
     const outcomes = await Promise.all(types.map((type) => preprocessType(type, types, component, params, pool, shared)));
     return { component, types: outcomes };
   } finally {
-    await pool.close();
+    if (!params.pool) await pool.close();
   }
 }
 

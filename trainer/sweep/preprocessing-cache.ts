@@ -10,6 +10,7 @@ import type { PathsConfig } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
 import { listImages, listTypes, preprocessComponent, summaryLines, type ComponentOutcome } from '../pipeline/preprocess.ts';
 import type { Reporter } from '../pipeline/report.ts';
+import type { WorkerPool } from '../pipeline/workers/pool.ts';
 import { resolveChannels } from '../pipeline/features/options.ts';
 
 const COMPLETE_FILE = 'complete.json';
@@ -47,7 +48,8 @@ export interface CachedPreprocessing {
 export interface EnsureParams {
   config: Config;
   paths: PathsConfig;
-  workers: number;
+  /** One pool for every variant: see PreprocessParams.pool. */
+  pool: WorkerPool;
   reporter: Reporter;
 }
 
@@ -79,7 +81,7 @@ export class PreprocessingCache {
       const outcome = JSON.parse(await readFile(marker, 'utf8')) as ComponentOutcome;
       return { key, componentDir, paths, cached: true, summary: summaryLines(`preprocessing ${key} (cached)`, outcome) };
     }
-    const outcome = await preprocessComponent({ componentDir: this.componentDir, component, config: p.config, paths, workers: p.workers, reporter: p.reporter });
+    const outcome = await preprocessComponent({ componentDir: this.componentDir, component, config: p.config, paths, workers: p.pool.size, pool: p.pool, reporter: p.reporter });
     const summary = summaryLines(`preprocessing ${key}`, outcome);
     if (!outcome.types.some((t) => t.dataset)) throw new Error(summary.join('\n'));
     await writeFile(marker, `${JSON.stringify(outcome, null, 2)}\n`);

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.ts';
 import { VALUE_LIMITS } from '../mlflow/batch.ts';
 import type { MlflowClient } from '../mlflow/client.ts';
 import type { Reporter } from '../pipeline/report.ts';
+import type { WorkerPool } from '../pipeline/workers/pool.ts';
 import type { TrainingUnit } from '../runs/datasets.ts';
 import type { TrainingRunOutcome } from '../runs/training-run.ts';
 import { PIXAL_VERSION } from '../version.ts';
@@ -49,7 +50,7 @@ export interface SweepParams {
   axes: GridAxis[];
   points: SweepPoint[];
   paths: PathsConfig;
-  workers: number;
+  pool: WorkerPool;
   reporter: Reporter;
   /** Printed as each point starts. */
   onPoint?: (line: string) => void;
@@ -95,7 +96,7 @@ export async function runSweep(p: SweepParams): Promise<SweepOutcome> {
     const outcome: PointOutcome = { index, label, runs: [] };
     outcomes.push(outcome);
     try {
-      const prepared = await cache.ensure({ config, paths: p.paths, workers: p.workers, reporter: p.reporter });
+      const prepared = await cache.ensure({ config, paths: p.paths, pool: p.pool, reporter: p.reporter });
       outcome.preprocessing = { key: prepared.key, cached: prepared.cached };
       const units = await p.trainer.load(prepared.componentDir, p.types, config);
       const suffix = nameSuffix(point);

@@ -10,7 +10,8 @@ import type { Run } from '../../../trainer/mlflow/types.ts';
 import { runPixal } from '../pipeline/component-fixture.ts';
 
 const cwd = mkdtempSync(join(tmpdir(), 'pixal-sweep-'));
-const common = ['--set', 'model_training.n_epochs=2', '--set', 'model_training.autoencoder_architecture=[16,4]', '--set', 'model_training.batchsize=4', '--quiet'];
+// Alignment on: each preprocessing variant aligns, on the one worker pool the sweep shares (OpenCV allows one thread).
+const common = ['--set', 'preprocessing.alignment.apply_alignment=true', '--set', 'model_training.n_epochs=2', '--set', 'model_training.autoencoder_architecture=[16,4]', '--set', 'model_training.batchsize=4', '--quiet'];
 const grid = ['--grid', 'preprocessing.preprocessor.channels=RGB,LAB_ab', '--grid', 'preprocessing.preprocessor.pool_size=8'];
 
 let server: { url: string; close(): Promise<void> } | undefined;
@@ -21,7 +22,7 @@ const param = (run: Run, key: string) => run.data.params.find((p) => p.key === k
 
 describe('pixal sweep', () => {
   beforeAll(async () => {
-    const synth = await runPixal(['synth', '-o', 'data', '--types', 'front', '--train', '6', '--test-good', '1', '--test-defective', '1', '--defects', 'scratch', '--size', '160x90', '--quiet'], cwd);
+    const synth = await runPixal(['synth', '-o', 'data', '--types', 'front', '--train', '6', '--test-good', '1', '--test-defective', '1', '--defects', 'scratch', '--size', '320x180', '--quiet'], cwd);
     expect(synth.code, synth.stderr).toBe(0);
   }, 120_000);
 

@@ -40,7 +40,9 @@ export function registerSweepCommand(program: Command): void {
     const { startTraining } = await import('../training-session.ts');
     const { checkTrainable } = await import('../../runs/train-units.ts');
     const { runSweep, sweepSummary } = await import('../../sweep/sweep.ts');
+    const { WorkerPool } = await import('../../pipeline/workers/pool.ts');
     const session = await startTraining({ config: settings.config, device: flags.device, quiet: flags.quiet });
+    const pool = new WorkerPool(flags.workers ?? settings.workers);
     try {
       for (const p of points) checkTrainable(p.config, session.backend);
       const experiment = await session.experiment(flags.experiment);
@@ -55,13 +57,14 @@ export function registerSweepCommand(program: Command): void {
         axes,
         points,
         paths: settings.paths,
-        workers: flags.workers ?? settings.workers,
+        pool,
         reporter: settings.reporter,
         onPoint: (line) => flags.quiet || console.error(line),
       }).finally(() => settings.reporter.close());
       console.log(sweepSummary(outcome).join('\n'));
       process.exitCode = outcome.status === 'FINISHED' ? 0 : outcome.status === 'KILLED' ? 130 : 1;
     } finally {
+      await pool.close();
       await session.close();
     }
   });
