@@ -1,9 +1,10 @@
 // A prepared validation set on disk, so `pixal detect` can score it again (another model, another threshold)
 // without redoing background removal and alignment: the dataset (out.npz, written by make_input) plus prepared.json
 // (each image's label, crop box, crop file) and its crop-sized masks as 1-bit PNGs (ground truth, foreground).
+// Files of the set are stored relative to its folder, so the folder can be moved or read from another directory.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { PreprocessingMetadata } from '../pipeline/features/metadata.ts';
@@ -68,7 +69,19 @@ export async function savePreparedSet(root: string, set: PreparedSet, metadata: 
       groundTruthFile = join(masks, `${stem}_ground_truth.png`);
       await writeMask(groundTruthFile, item.groundTruth, width, height);
     }
-    items.push({ file: item.file, name: item.name, label: item.label, defect: item.defect, maskFile: item.maskFile, cropBox: item.cropBox, croppedFile: item.croppedFile, cropSize: item.cropSize, groundTruthFile, foregroundFile });
+    const inSet = (f: string) => relative(root, f);
+    items.push({
+      file: resolve(item.file),
+      name: item.name,
+      label: item.label,
+      defect: item.defect,
+      maskFile: item.maskFile && resolve(item.maskFile),
+      cropBox: item.cropBox,
+      croppedFile: inSet(item.croppedFile),
+      cropSize: item.cropSize,
+      groundTruthFile: groundTruthFile && inSet(groundTruthFile),
+      foregroundFile: inSet(foregroundFile),
+    });
   }
   const stored = { type: set.type, key: preparationKey(metadata), items, skipped: set.skipped, problems: set.problems };
   await writeFile(join(root, PREPARED_FILE), `${JSON.stringify(stored, null, 1)}\n`);
@@ -87,14 +100,16 @@ export async function loadPreparedSet(root: string, metadata: PreprocessingMetad
   const dataset = await readTypeDataset(root);
   if (dataset.count !== stored.items.length) throw new Error(`${file}: ${stored.items.length} images, but ${dataset.npz} holds ${dataset.count}`);
   const items: PreparedImage[] = [];
+  const inSet = (f: string) => (isAbsolute(f) ? f : join(root, f));
   for (const item of stored.items) {
     const { width, height } = item.cropSize;
     const { groundTruthFile, foregroundFile, ...rest } = item;
     items.push({
       ...rest,
+      croppedFile: inSet(item.croppedFile),
       cropBox: item.cropBox as PreparedImage['cropBox'],
-      groundTruth: groundTruthFile ? await readMask(groundTruthFile, width, height) : null,
-      foregroundCrop: await readMask(foregroundFile, width, height),
+      groundTruth: groundTruthFile ? await readMask(inSet(groundTruthFile), width, height) : null,
+      foregroundCrop: await readMask(inSet(foregroundFile), width, height),
     });
   }
   return {
