@@ -8,17 +8,8 @@ cd "$(dirname "$0")/../.."
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
-APT_PACKAGES=(libopencv-dev build-essential python3-venv)
-missing=()
-for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing Debian packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-else
-  say "Debian packages present (${APT_PACKAGES[*]})"
-fi
+source trainer/setup/apt.sh
+ensure_apt_packages libopencv-dev build-essential python3-venv
 
 # --- native addon build environment ----------------------------------------------------------
 # node-gyp must find Node's headers locally (it cannot download them here): point it at Node's prefix.
