@@ -150,8 +150,10 @@ export async function prepareValidationSet(params: PrepareParams): Promise<Prepa
   if (kept.length === 0) fail(skipped[0]?.reason ?? 'none left');
 
   const options = optionsOf(metadata);
+  // Aligned images are in the reference's frame, where the training crop box was cut: it applies as it is.
+  // Unaligned images keep their own pose, so the box is re-centred on each image's foreground (PIXAL's way).
   const made = await makeInput(
-    { inputDir, outDir: out.root, type: metadata.type, options, images: kept, cropBox: metadata.crop_box, ...(metadata.one_hot_types ? { oneHotTypes: metadata.one_hot_types } : {}) },
+    { inputDir, outDir: out.root, type: metadata.type, options, images: kept, ...(align ? { fixedCropBox: metadata.crop_box } : { cropBox: metadata.crop_box }), ...(metadata.one_hot_types ? { oneHotTypes: metadata.one_hot_types } : {}) },
     pool,
     reporter.step(`${type}: make_input`, kept.length),
   ).catch((err: unknown) => fail(reasonOf(err)));
@@ -165,7 +167,7 @@ export async function prepareValidationSet(params: PrepareParams): Promise<Prepa
   let done = 0;
   const items = await mapConcurrent(dataset.files, CROP_CONCURRENCY, async (name) => {
     const image = byFile.get(sourceOf.get(name)!)!;
-    const item = await cropped(image, join(inputDir, name), join(croppedDir, `${basename(name, extname(name))}.png`), homographies.get(image.file), metadata);
+    const item = await cropped(image, join(inputDir, name), join(croppedDir, `${basename(name, extname(name))}.png`), homographies.get(image.file), metadata, align);
     report.progress(++done, dataset.files.length);
     return item;
   });
@@ -214,9 +216,9 @@ async function checkSizes(images: readonly ValidationImage[], minimum: { height:
 }
 
 /** The crop of one preprocessed image, its foreground, and its ground truth carried through the same warp and crop. */
-async function cropped(image: ValidationImage, file: string, croppedFile: string, homography: Homography | undefined, metadata: PreprocessingMetadata): Promise<PreparedImage> {
+async function cropped(image: ValidationImage, file: string, croppedFile: string, homography: Homography | undefined, metadata: PreprocessingMetadata, aligned: boolean): Promise<PreparedImage> {
   const source: Image = await readSource(file);
-  const cropBox = recentreCropBox(metadata.crop_box, source, metadata.bg_threshold);
+  const cropBox = aligned ? metadata.crop_box : recentreCropBox(metadata.crop_box, source, metadata.bg_threshold);
   const crop = cropImage(source, cropBox);
   const cropSize = { height: crop.height, width: crop.width };
   await sharp(source.data, { raw: { width: source.width, height: source.height, channels: source.channels } })

@@ -112,9 +112,12 @@ describe.each([
     const [n, p, c] = [set.items.length, metadata.shape[0] * metadata.shape[1], metadata.channels.length];
     expect([set.images.length, set.foreground.length]).toEqual([n * p * c, n * p]);
     for (const item of set.items) expect(item.cropSize).toEqual(metadata.cropped_size);
+    if (withAlignment) for (const item of set.items) expect(item.cropBox, 'aligned: the training box, not re-centred').toEqual(metadata.crop_box);
 
     const reference = join(root, 'reference', withAlignment ? 'aligned' : 'unaligned');
-    await buildDataset({ inputDir: withAlignment ? out.aligned : out.backgroundRemoved, outDir: reference, options: optionsOf(metadata), cropBox: metadata.crop_box });
+    // Aligned images are in the training frame: the training box as it is; unaligned ones: re-centred per image.
+    const box = withAlignment ? { fixedCropBox: metadata.crop_box } : { cropBox: metadata.crop_box };
+    await buildDataset({ inputDir: withAlignment ? out.aligned : out.backgroundRemoved, outDir: reference, options: optionsOf(metadata), ...box });
     const expected = await readTypeDataset(reference);
     expect(Buffer.from(set.images.buffer, set.images.byteOffset, set.images.byteLength).equals(Buffer.from(expected.images.buffer, expected.images.byteOffset, expected.images.byteLength))).toBe(true);
     expect(Buffer.from(set.foreground.buffer, set.foreground.byteOffset, set.foreground.byteLength).equals(Buffer.from(expected.mask.buffer, expected.mask.byteOffset, expected.mask.byteLength))).toBe(true);
