@@ -80,6 +80,10 @@ async function loadNativePackage(device: 'cpu' | 'gpu'): Promise<void> {
   // faults (measured: a 105 MB add 93 ms, 23 ms with BFC). The BFC allocator keeps freed blocks for reuse. Read by
   // TensorFlow when it first allocates, so it must be set before the addon loads.
   process.env.TF_CPU_ALLOCATOR_USE_BFC ??= 'true';
+  // node-pre-gyp, which finds the addon as tfjs-node loads, parses process.argv as its own flags: a command's
+  // `--dir x` became its --directory and it looked for the addon there. It sees no arguments.
+  const argv = process.argv;
+  process.argv = argv.slice(0, 2);
   try {
     await import(pkg);
   } catch (err) {
@@ -91,6 +95,8 @@ async function loadNativePackage(device: 'cpu' | 'gpu'): Promise<void> {
             (device === 'gpu' ? ` (it needs the GPU build of TensorFlow and CUDA; ${GPU_SETUP_HINT})` : '; run `npm run setup`')
         : `device ${device}: ${pkg} is installed but its native addon does not load (${reason}); run \`npm run ${device === 'gpu' ? 'setup:gpu' : 'setup'}\` to rebuild it`,
     );
+  } finally {
+    process.argv = argv;
   }
 }
 

@@ -1,8 +1,10 @@
-// Saving and loading a trained autoencoder: TensorFlow.js's own format (model.json + weights.bin, written by
-// tfjs-node's file:// handler) plus pixal-model.json, which says what the model expects as input.
+// Saving and loading a trained autoencoder: TensorFlow.js's own format (model.json + weights.bin, as tfjs-node's
+// file:// handler writes it) plus pixal-model.json, which says what the model expects as input. The files are written
+// and read here rather than through that handler, which only the native backend registers: a model trained on the
+// wasm fallback saves and loads the same way.
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 // Registers the custom layer class that dense model files name.
 import './input-dense.ts';
@@ -22,10 +24,37 @@ export const ModelInfo = z
   .strict();
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
+const WEIGHTS_FILE = 'weights.bin';
+
+function fileSaver(dir: string): tf.io.IOHandler {
+  return tf.io.withSaveHandler(async (artifacts) => {
+    const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+    await writeFile(join(dir, WEIGHTS_FILE), weights);
+    const modelJson: tf.io.ModelJSON = {
+      modelTopology: artifacts.modelTopology!,
+      format: artifacts.format!,
+      generatedBy: artifacts.generatedBy!,
+      convertedBy: artifacts.convertedBy ?? null,
+      weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+      ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+    };
+    await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+  });
+}
+
+async function fileLoader(dir: string): Promise<tf.io.IOHandler> {
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+  const specs = json.weightsManifest.flatMap((group) => group.weights);
+  const parts = await Promise.all(json.weightsManifest.flatMap((group) => group.paths).map((path) => readFile(join(dir, path))));
+  const weightData = tf.io.CompositeArrayBuffer.join(parts.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
+  return tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData, format: json.format, generatedBy: json.generatedBy, convertedBy: json.convertedBy });
+}
+
 /** Writes the model into `dir` (created): model.json, weights.bin and pixal-model.json. */
 export async function saveModel(model: tf.LayersModel, dir: string, info: ModelInfo): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await model.save(`file://${resolve(dir)}`);
+  await model.save(fileSaver(dir));
   await writeFile(join(dir, MODEL_INFO_FILE), `${JSON.stringify(ModelInfo.parse(info), null, 2)}\n`);
 }
 
@@ -44,7 +73,7 @@ export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; i
     throw new Error(`${infoFile}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const info = parsed.data;
-  const model = await tf.loadLayersModel(`file://${resolve(dir, 'model.json')}`);
+  const model = await tf.loadLayersModel(await fileLoader(dir));
   const [h, w] = info.shape;
   const c = info.channels.length;
   const expected = info.model_kind === 'conv' ? [h, w, c] : [h * w * c];

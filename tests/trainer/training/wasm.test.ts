@@ -2,7 +2,11 @@
 // other training tests run on native TensorFlow.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initBackend, type BackendInfo } from '../../../trainer/model/backend.ts';
+import { loadModel } from '../../../trainer/model/io.ts';
 import { pixelErrors } from '../../../trainer/model/reconstruct.ts';
 import { loadTrainingData, type TrainingData } from '../../../trainer/training/dataset.ts';
 import { createAdam, PortableAdam } from '../../../trainer/training/optimizer.ts';
@@ -39,6 +43,17 @@ describe('training on wasm', () => {
       expect(curve(again.history)).toEqual(curve(result.history));
       const errors = pixelErrors(result.model, tf.tensor3d(data.images, [data.count, data.height * data.width, data.channels.length]));
       expect(errors.shape).toEqual([data.count, data.height * data.width]);
+    }
+  });
+
+  it('writes its checkpoints and loads them back without the native file handler', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixal-wasm-'));
+    const result = await train({ data, options: { ...small, restore_best: false }, channelWeights: PREPROCESSOR.weights, checkpointDir: dir });
+    const images = tf.tensor3d(data.images, [data.count, data.height * data.width, data.channels.length]);
+    for (const which of ['best', 'last']) {
+      const { model, info: saved } = await loadModel(join(dir, which));
+      expect(saved).toEqual(result.info);
+      if (which === 'last') expect(await pixelErrors(model, images).data()).toEqual(await pixelErrors(result.model, images).data());
     }
   });
 
