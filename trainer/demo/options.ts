@@ -41,8 +41,18 @@ export type DemoOptions = z.output<typeof DemoOptions>;
 export const DEMO_EXPERIMENT = 'pixal-demo';
 export const DEMO_COMPONENT = 'flex';
 
-/** Enough images for alignment and a first model, few enough to run in about a minute on two cores. */
+/** Enough images for alignment, a first model and a labelled test set, few enough to run in minutes on two cores. */
 export const DEMO_DATASET = { train: 12, testGood: 4, testDefective: 1 } as const;
 
-/** The override the demo runs preprocessing with, over configs/parameters.yaml. */
-export const DEMO_CONFIG_SETS = ['preprocessing.alignment.apply_alignment=true'] as const;
+/**
+ * The overrides the demo runs with, over configs/parameters.yaml: alignment on, and training cut to about half a
+ * minute per type on two cores at the default 1920x1080. Pooling 8x8 keeps the dense model near 80 MB (at 2x2 it is
+ * over 1 GB); with ten training images, batches of 2 give the 30 epochs enough steps to learn the parts (measured
+ * on the demo's data: pixel AUROC about 0.8 and 0.95, against below 0.5 after 15 steps of the default batch size).
+ */
+export const DEMO_CONFIG_SETS = [
+  'preprocessing.alignment.apply_alignment=true',
+  'preprocessing.preprocessor.pool_size=8',
+  'model_training.n_epochs=30',
+  'model_training.batchsize=2',
+] as const;

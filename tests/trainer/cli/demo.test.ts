@@ -1,5 +1,6 @@
 // `pixal demo` as a user runs it: the real CLI in a child process, then the store read back through a fresh
-// server and the trainer's MLflow client. Run twice, the dataset is reused and new runs are added.
+// server and the trainer's MLflow client. Per type: a preprocessing run, a training run and a validation run of
+// that model on the dataset's labelled test images. Run twice, the dataset is reused and new runs are added.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -8,11 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../../../server/main.ts';
+import { loadConfig } from '../../../trainer/config/load.ts';
+import { flattenParams } from '../../../trainer/config/params.ts';
+import { DEMO_CONFIG_SETS } from '../../../trainer/demo/options.ts';
 import { MlflowClient } from '../../../trainer/mlflow/client.ts';
 import type { Run } from '../../../trainer/mlflow/types.ts';
+import { trainingRunName } from '../../../trainer/runs/tags.ts';
 
 const BIN = fileURLToPath(new URL('../../../trainer/cli/bin.mjs', import.meta.url));
 const TYPES = ['back', 'front'];
+/** The config the demo runs with, whatever configs/parameters.yaml says today. */
+const CONFIG = loadConfig({ sets: DEMO_CONFIG_SETS });
+/** One demo at 480x270: preprocessing, two trainings, two validations (about half a minute on two idle cores). */
+const DEMO_TIMEOUT_MS = 240_000;
 
 interface CliRun {
   code: number;
@@ -24,7 +33,7 @@ interface CliRun {
 function runDemo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_')));
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'demo', ...args], { env: { ...base, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, 'demo', ...args], { env: { ...base, ...env }, timeout: DEMO_TIMEOUT_MS }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -44,6 +53,29 @@ async function demoRuns(server: RunningServer): Promise<{ client: MlflowClient; 
 }
 
 const asMap = (entries: { key: string; value: unknown }[]) => Object.fromEntries(entries.map((e) => [e.key, e.value]));
+const tag = (run: Run, key: string) => run.data.tags.find((t) => t.key === key)?.value;
+const metric = (run: Run, key: string) => run.data.metrics.find((m) => m.key === key)?.value;
+
+/** The runs of one kind (preprocessing, training, validation) for one type, oldest first. */
+const runsOf = (runs: Run[], kind: string, type: string) => runs.filter((r) => tag(r, 'pixal.kind') === kind && tag(r, 'pixal.type') === type);
+
+/** [run name, kind, type, status] of every run, sorted: what one or more demos should have left. */
+function shape(runs: Run[]): string[][] {
+  return runs.map((r) => [r.info.runName, tag(r, 'pixal.kind')!, tag(r, 'pixal.type')!, r.info.status]).sort((a, b) => a.join().localeCompare(b.join()));
+}
+
+/** What one demo leaves per type: three finished runs, named by step. */
+function expectedShape(times = 1): string[][] {
+  const one = TYPES.flatMap((type) => {
+    const training = trainingRunName(CONFIG, type);
+    return [
+      [`preprocess-${type}`, 'preprocessing', type, 'FINISHED'],
+      [training, 'training', type, 'FINISHED'],
+      [`validate-${training}-flex`, 'validation', type, 'FINISHED'],
+    ];
+  });
+  return Array.from({ length: times }, () => one).flat().sort((a, b) => a.join().localeCompare(b.join()));
+}
 
 describe('pixal demo', () => {
   const root = mkdtempSync(join(tmpdir(), 'pixal-demo-'));
@@ -51,7 +83,7 @@ describe('pixal demo', () => {
   const args = ['--dir', dir, '--port', '0', '--size', '480x270', '--no-serve', '--quiet'];
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('logs one finished run per type with params, metrics and artifacts; a second run reuses the dataset', { timeout: 180_000 }, async () => {
+  it('logs per type a preprocessing, a training and a validation run; a second demo reuses the dataset', { timeout: 2 * DEMO_TIMEOUT_MS }, async () => {
     const first = await runDemo(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^data: .*\/demo\/data: generated$/m);
@@ -63,36 +95,51 @@ describe('pixal demo', () => {
     let server = await serve(join(dir, 'mlruns'));
     try {
       const { client, runs } = await demoRuns(server);
-      expect(runs.map((r) => r.info.runName).sort()).toEqual(TYPES.map((t) => `preprocess-${t}`));
-      for (const run of runs) {
-        const type = run.info.runName.replace('preprocess-', '');
-        expect(run.info.status).toBe('FINISHED');
-        expect(run.info.endTime).toBeGreaterThanOrEqual(run.info.startTime!);
-        expect(asMap(run.data.tags)).toMatchObject({ 'pixal.kind': 'preprocessing', 'pixal.component': 'flex', 'pixal.type': type, 'pixal.version': expect.stringMatching(/^\d+\.\d+\.\d+/) });
-        expect(asMap(run.data.params)).toMatchObject({
-          'preprocessing.alignment.apply_alignment': 'true',
-          'preprocessing.alignment.detector': 'SIFT',
-          'preprocessing.preprocessor.pool_size': '2',
-          'preprocessing.preprocessor.channels': '["LAB_a","LAB_b"]',
-          'preprocessing.remove_background.method': 'classical',
-        });
-        const metrics = asMap(run.data.metrics) as Record<string, number>;
+      expect(shape(runs)).toEqual(expectedShape());
+      for (const type of TYPES) {
+        const [preprocessing] = runsOf(runs, 'preprocessing', type);
+        const [training] = runsOf(runs, 'training', type);
+        const [validation] = runsOf(runs, 'validation', type);
+
+        expect(preprocessing!.info.endTime).toBeGreaterThanOrEqual(preprocessing!.info.startTime!);
+        expect(asMap(preprocessing!.data.tags)).toMatchObject({ 'pixal.component': 'flex', 'pixal.version': expect.stringMatching(/^\d+\.\d+\.\d+/) });
+        // The params are the effective config: the demo's overrides over whatever parameters.yaml says.
+        expect(asMap(preprocessing!.data.params)).toMatchObject({ ...flattenParams(CONFIG.preprocessing, 'preprocessing'), 'preprocessing.alignment.apply_alignment': 'true' });
+        const metrics = asMap(preprocessing!.data.metrics) as Record<string, number>;
         expect(metrics.inputs).toBe(12);
         expect(metrics.images! + metrics.skipped!).toBe(12);
         expect(metrics.channels).toBe(2);
         // The summary line of that type says the same: "<type>: N of 12 images -> ... (N x HxW pixels x 2 channels)".
         expect(first.stdout).toContain(`  ${type}: ${metrics.images} of 12 images -> ${join(dir, 'out', 'flex', type, 'out.npz')} (${metrics.images} x ${metrics.pooled_height}x${metrics.pooled_width} pixels x 2 channels)`);
-        const files = (await (await client.runArtifacts(run.info.runId)).listFiles()).map((f) => f.path);
-        expect(files).toEqual(
-          expect.arrayContaining([
-            'metadata/parameters.yaml',
-            'metadata/preprocessing.yaml',
-            'logs/preprocessing.log',
-            'figures/aligned_metrics/plots/score.png',
-            'figures/aligned_metrics/plots/mse.png',
-          ]),
+        const preprocessingFiles = (await (await client.runArtifacts(preprocessing!.info.runId)).listFiles()).map((f) => f.path);
+        expect(preprocessingFiles).toEqual(
+          expect.arrayContaining(['metadata/parameters.yaml', 'metadata/preprocessing.yaml', 'logs/preprocessing.log', 'figures/aligned_metrics/plots/score.png', 'figures/aligned_metrics/plots/mse.png']),
         );
-        expect(files.every((f) => /^(metadata\/.*\.yaml|logs\/.*\.log|figures\/.*\.png)$/.test(f)), files.join(', ')).toBe(true);
+        expect(preprocessingFiles.every((f) => /^(metadata\/.*\.yaml|logs\/.*\.log|figures\/.*\.png)$/.test(f)), preprocessingFiles.join(', ')).toBe(true);
+
+        // Training: on that type's dataset, with the demo's epochs, its model stored as the run's artifact.
+        const trainingId = training!.info.runId;
+        expect(asMap(training!.data.params)).toMatchObject({ 'model_training.n_epochs': String(CONFIG.model_training.n_epochs), 'preprocessing.preprocessor.pool_size': String(CONFIG.preprocessing.preprocessor.pool_size) });
+        expect(tag(training!, 'pixal.component')).toBe('flex');
+        const bestValLoss = metric(training!, 'best_val_loss');
+        expect(bestValLoss).toBeTypeOf('number');
+        expect(first.stdout).toMatch(new RegExp(`^  ${training!.info.runName}: FINISHED, \\d+ epochs \\(.*\\), best val_loss ${bestValLoss!.toPrecision(4)} at epoch \\d+$`, 'm'));
+        expect(first.stdout).toContain(`    run ${trainingId}: http://127.0.0.1:`);
+        expect(existsSync(join(dir, 'models', trainingId)), 'the model was fetched into <dir>/models').toBe(true);
+
+        // Validation: of that model, on the labelled test images, with honest metrics and its plots.
+        expect(asMap(validation!.data.tags)).toMatchObject({ 'pixal.source_run_id': trainingId, 'pixal.model_uri': `runs:/${trainingId}/model`, 'pixal.component': 'flex' });
+        for (const key of ['image_auroc', 'pixel_auroc', 'image_ap', 'pixel_ap', 'image_threshold', 'pixel_threshold']) expect(metric(validation!, key), key).toBeTypeOf('number');
+        expect(metric(validation!, 'images')).toBe(10); // 4 good and one of each of the 6 defect kinds
+        expect(metric(validation!, 'defective_images')).toBe(6);
+        expect(tag(await client.getRun(trainingId), 'pixal.last_validation_run_id')).toBe(validation!.info.runId);
+        const validationFiles = (await (await client.runArtifacts(validation!.info.runId)).listFiles()).map((f) => f.path);
+        expect(validationFiles).toEqual(expect.arrayContaining(['scores.csv', 'metadata/validation.yaml', 'plots/roc_images.png', 'plots/pr_pixels.png', 'plots/confusion_matrix.png']));
+        expect(first.stdout).toContain(`run ${trainingId} on flex/${type}: FINISHED, 10 images (10 labelled, 6 defective)`);
+        expect(first.stdout).toMatch(new RegExp(`image AUROC ${metric(validation!, 'image_auroc')!.toFixed(4)} {2}AP \\d\\.\\d{4} .*pixel AUROC ${metric(validation!, 'pixel_auroc')!.toFixed(4)}`));
+        const plots = new RegExp(`^  ${type}: (.*/validate/flex/validations/[^ ]*/plots) \\(run http://127\\.0\\.0\\.1:\\d+/#/experiments/\\d+/runs/${validation!.info.runId}\\)$`, 'm').exec(first.stdout);
+        expect(plots, `plots line of ${type}`).not.toBeNull();
+        expect(existsSync(join(plots![1]!, 'roc_images.png')), 'the plots are where the summary says').toBe(true);
       }
     } finally {
       await server.close();
@@ -105,22 +152,27 @@ describe('pixal demo', () => {
     server = await serve(join(dir, 'mlruns'));
     try {
       const { runs } = await demoRuns(server);
-      expect(runs).toHaveLength(4);
-      expect(runs.every((r) => r.info.status === 'FINISHED')).toBe(true);
-      expect(runs.map((r) => r.info.runName).sort()).toEqual(['preprocess-back', 'preprocess-back', 'preprocess-front', 'preprocess-front']);
+      expect(shape(runs)).toEqual(expectedShape(2));
+      // Each validation names the training run of its own demo.
+      for (const type of TYPES) {
+        const sources = runsOf(runs, 'validation', type).map((r) => tag(r, 'pixal.source_run_id'));
+        expect(sources).toEqual(runsOf(runs, 'training', type).map((r) => r.info.runId));
+      }
     } finally {
       await server.close();
     }
   });
 
-  it('logs to MLFLOW_TRACKING_URI instead of starting a server', { timeout: 120_000 }, async () => {
+  it('logs to MLFLOW_TRACKING_URI instead of starting a server', { timeout: DEMO_TIMEOUT_MS }, async () => {
     const remote = await serve(join(root, 'remote'));
     try {
       const run = await runDemo(args, { MLFLOW_TRACKING_URI: remote.url });
       expect(run.code, run.stderr).toBe(0);
       const { runs } = await demoRuns(remote);
-      expect(runs.map((r) => [r.info.runName, r.info.status]).sort()).toEqual(TYPES.map((t) => [`preprocess-${t}`, 'FINISHED']));
+      expect(shape(runs)).toEqual(expectedShape());
+      for (const type of TYPES) expect(tag(runsOf(runs, 'validation', type)[0]!, 'pixal.source_run_id')).toBe(runsOf(runs, 'training', type)[0]!.info.runId);
       expect(run.stdout).toContain(`at ${remote.url}:`);
+      expect(run.stdout).toContain(`experiment: ${remote.url}/#/experiments/`);
     } finally {
       await remote.close();
     }

@@ -1,5 +1,6 @@
 // `pixal demo`: the whole path on synthetic data in one command — a tracking server, a dataset, preprocessing
-// with alignment and one MLflow run per image type — then the server keeps serving until Ctrl-C.
+// with alignment, a model trained per image type and validated on labelled test images, each step an MLflow run
+// per type — then the server keeps serving until Ctrl-C.
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../../config/errors.ts';
@@ -33,8 +34,8 @@ function nextSignal(): Promise<NodeJS.Signals> {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Start the tracking server, make a synthetic dataset, preprocess it with alignment and log one MLflow run per image type; then keep serving')
-    .option('--dir <dir>', 'folder for everything the demo writes: data/, out/, mlruns/', 'demo')
+    .description('Start the tracking server, make a synthetic dataset, preprocess it with alignment, train a model per image type and validate it on labelled test images, each step an MLflow run per type; then keep serving')
+    .option('--dir <dir>', 'folder for everything the demo writes: data/, out/, validate/, models/, mlruns/', 'demo')
     .option('--port <port>', 'port of the tracking server (0: any free port)', '5000')
     .option('--host <host>', 'address the tracking server binds', '127.0.0.1')
     .option('--seed <n>', 'seed of the synthetic dataset', '1')
@@ -49,22 +50,35 @@ export function registerDemoCommand(program: Command): void {
       const options = parsed.data;
 
       const { openTracking } = await import('../../runs/tracking.ts');
+      const { initBackend } = await import('../../model/backend.ts');
       const { runDemo } = await import('../../demo/demo.ts');
-      const { demoSummary } = await import('../../demo/summary.ts');
+      const { demoExitCode, demoSummary } = await import('../../demo/summary.ts');
+      const { createTrainingProgress } = await import('../training-progress.ts');
+      const say = (line: string) => {
+        if (!options.quiet) console.error(line);
+      };
       const tracking = await openTracking(options);
-      if (!options.quiet) console.error(tracking.local ? `pixal server listening on ${tracking.url}` : `logging to ${tracking.url} (MLFLOW_TRACKING_URI); no server started`);
+      say(tracking.local ? `pixal server listening on ${tracking.url}` : `logging to ${tracking.url} (MLFLOW_TRACKING_URI); no server started`);
 
-      const reporter = createTerminalReporter({ quiet: options.quiet });
-      const result = await runDemo(tracking, { ...options, reporter })
-        .catch(async (err: unknown) => {
-          await tracking.close();
-          throw err;
-        })
-        .finally(() => reporter.close());
+      const result = await (async () => {
+        const backend = await initBackend('cpu');
+        if (backend.fallbackReason) console.error(`warning: native TensorFlow is not available (${backend.fallbackReason}); training on ${backend.name} (see \`pixal doctor\`)`);
+        say(`backend: ${backend.name} on ${backend.device} (${backend.package} ${backend.version})`);
+        return runDemo(tracking, {
+          ...options,
+          backend,
+          openReporter: () => createTerminalReporter({ quiet: options.quiet }),
+          progress: createTrainingProgress({ quiet: options.quiet }),
+          onInterrupt: () => console.error('\nstopping after this batch (Ctrl-C again to quit at once)'),
+        });
+      })().catch(async (err: unknown) => {
+        await tracking.close();
+        throw err;
+      });
       console.log(demoSummary(result, tracking.url, (performance.now() - started) / 1000).join('\n'));
-      process.exitCode = result.runs.some((r) => r.status === 'FINISHED') ? 0 : 1;
+      process.exitCode = demoExitCode(result);
 
-      if (!options.serve || !tracking.local) {
+      if (!options.serve || !tracking.local || result.interrupted) {
         await tracking.close();
         return;
       }
