@@ -106,27 +106,9 @@ const RUN_ATTRIBUTE_ALIASES = new Map([
 /** MLflow's store reads `created` as start_time and `run name` as run_name. */
 export const runAttribute = (key: string): string => RUN_ATTRIBUTE_ALIASES.get(key) ?? key;
 const RUN_NUMERIC_ATTRIBUTES = new Set(['start_time', 'end_time', 'created', 'Created']);
-const RUN_SEARCH_ATTRIBUTES = [
-  'run_id',
-  'run_name',
-  'status',
-  'user_id',
-  'artifact_uri',
-  'start_time',
-  'end_time',
-  ...RUN_ATTRIBUTE_ALIASES.keys(),
-];
-export const RUN_ORDER_BY_ATTRIBUTES = [
-  'run_id',
-  'run_name',
-  'status',
-  'user_id',
-  'artifact_uri',
-  'start_time',
-  'end_time',
-  'created',
-  'Created',
-];
+const RUN_BASE_ATTRIBUTES = ['run_id', 'run_name', 'status', 'user_id', 'artifact_uri', 'start_time', 'end_time'];
+const RUN_SEARCH_ATTRIBUTES = [...RUN_BASE_ATTRIBUTES, ...RUN_ATTRIBUTE_ALIASES.keys()];
+export const RUN_ORDER_BY_ATTRIBUTES = [...RUN_BASE_ATTRIBUTES, 'created', 'Created'];
 const DATASET_KEYS = ['name', 'digest', 'context'];
 const RUN_ENTITY_NAMES = ['metric', 'parameter', 'tag', 'attribute', 'dataset'];
 
