@@ -1,7 +1,7 @@
 // `pixal preprocess`: every image type of a component goes through remove_bg -> align (when apply_alignment)
 // -> make_input, into the layout of paths.yaml (out/<component>/<type>/...). Types run side by side on one
 // worker pool; a type that fails is reported and the others go on. Each image's fate is recorded.
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import YAML from 'yaml';
 import { IMAGE_EXTENSIONS, isImageFile } from '../image/image.ts';
@@ -81,8 +81,11 @@ export function outputNames(files: readonly string[], type: string, rename: bool
 /** The type folders of a component, sorted; none is an error (the layout is <component>/<type>/<images>). */
 export async function listTypes(componentDir: string): Promise<string[]> {
   const entries = await readdir(componentDir, { withFileTypes: true });
+  // A type folder is often a symbolic link into a shared dataset: follow links.
+  const isFolder = async (e: (typeof entries)[number]) => e.isDirectory() || (e.isSymbolicLink() && (await stat(join(componentDir, e.name)).catch(() => undefined))?.isDirectory() === true);
+  const flags = await Promise.all(entries.map(isFolder));
   const types = entries
-    .filter((e) => e.isDirectory())
+    .filter((_, i) => flags[i])
     .map((e) => e.name)
     .sort();
   if (types.length === 0) throw new Error(`${componentDir}: no image type folders; expected <component>/<type>/*{${IMAGE_EXTENSIONS.join(',')}}`);
