@@ -1,4 +1,5 @@
-// The Hono application: MLflow REST API, artifact proxy, pixal's own API, health and version.
+// The Hono application: MLflow REST API, artifact proxy, pixal's own API, health and version, and
+// the built dashboard at `/` (registered last, so every API route keeps precedence).
 import { Hono } from 'hono';
 import { MlflowError } from './http/errors.ts';
 import { MlflowApi } from './http/api.ts';
@@ -11,6 +12,7 @@ import { registryRoutes } from './routes/registry.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { pixalRoutes } from './routes/pixal.ts';
 import { loggedModelRoutes } from './routes/logged-models.ts';
+import { staticWeb } from './dashboard/static.ts';
 import { PIXAL_VERSION } from './version.ts';
 
 export function createApp(ctx: ServerContext, auth: AuthSpec): Hono {
@@ -35,6 +37,7 @@ export function createApp(ctx: ServerContext, auth: AuthSpec): Hono {
   artifactRoutes(app, api, ctx);
   pixalRoutes(app, ctx);
   loggedModelRoutes(app, api);
+  staticWeb(app, ctx.webDist);
 
   app.notFound((c) => c.json(new MlflowError('ENDPOINT_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((err, c) => {

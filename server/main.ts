@@ -2,11 +2,16 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app.ts';
 import { openDb, sqlitePathFromUri, type Db } from './db/open.ts';
 import { experiments } from './db/schema.ts';
 import { parseAuthSpec } from './http/auth.ts';
+import { EventBus } from './dashboard/events.ts';
+import { JobRunner } from './dashboard/jobs/runner.ts';
+import { MetricRollups } from './dashboard/rollups.ts';
+import { WEB_DIST } from './dashboard/static.ts';
 
 export interface ServerOptions {
   host: string;
@@ -16,6 +21,10 @@ export interface ServerOptions {
   /** `token:<secret>`, `basic:<user>:<password>` or undefined for none. */
   auth?: string;
   logLevel?: string;
+  /** The built web app served at `/`; default web/dist of this checkout. */
+  webDist?: string;
+  /** Where dashboard jobs run (their relative outputs land there); default the current directory. */
+  jobsDir?: string;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -43,6 +52,13 @@ function ensureDefaultExperiment(db: Db): void {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** How a process on this machine reaches the server: a wildcard bind is reached on loopback. */
+function localUrl(host: string, port: number): string {
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::') return `http://[::1]:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 export async function startServer(options: ServerOptions, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: options.logLevel ?? 'info' });
   const auth = parseAuthSpec(options.auth);
@@ -52,7 +68,16 @@ export async function startServer(options: ServerOptions, logger?: Logger): Prom
   mkdirSync(artifactsRoot, { recursive: true });
   const db = openDb(sqlitePathFromUri(options.backendStoreUri));
   ensureDefaultExperiment(db);
-  const app = createApp({ db, artifactsRoot, logger: log }, auth);
+  const events = new EventBus(log);
+  const rollups = new MetricRollups(db.$client, log);
+  const jobs = new JobRunner({ db, events, logger: log, auth, workDir: resolve(options.jobsDir ?? '.') });
+  jobs.recover();
+  // Metric writes come in bursts; the rollups of sampled histories follow in the background.
+  events.subscribe((event) => {
+    if (event.type === 'metrics') rollups.schedule();
+  });
+  rollups.schedule(0);
+  const app = createApp({ db, artifactsRoot, logger: log, events, jobs, rollups, webDist: resolve(options.webDist ?? WEB_DIST) }, auth);
   const server: ServerType = await new Promise((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolveServer(s));
     s.once('error', reject);
@@ -60,13 +85,22 @@ export async function startServer(options: ServerOptions, logger?: Logger): Prom
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  jobs.listeningAt(localUrl(options.host, port));
   return {
     url: `http://${host}:${port}`,
     port,
     db,
     close: () =>
       new Promise<void>((done) => {
+        // Open event streams would keep the server from closing; jobs and rollups need the database.
+        events.close();
+        jobs.stop();
+        rollups.stop();
+        // The ended streams' connections turn idle only after close() began: close them as they do,
+        // rather than after the keep-alive timeout.
+        const idle = setInterval(() => (server as Server).closeIdleConnections(), 50);
         server.close(() => {
+          clearInterval(idle);
           db.$client.close();
           done();
         });

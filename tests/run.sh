@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/setup/setup.sh
 echo "== lint"; npx eslint .
-echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
+echo "== typecheck"; npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p web/tsconfig.json
 echo "== tests"; npx vitest run "$@"

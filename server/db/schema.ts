@@ -219,3 +219,59 @@ export const promotionEvents = sqliteTable(
   },
   (t) => [index('promotion_events_model_time').on(t.modelName, t.time)],
 );
+
+/**
+ * Dashboard jobs (validations launched from the web page). `params`, `progress` and
+ * `result_run_ids` are JSON; `owner_pid` is the server process that runs the job, so that a
+ * server starting on the same store fails only the jobs whose server is gone.
+ */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    jobId: text('job_id').primaryKey(),
+    kind: text('kind', { enum: ['validate'] }).notNull(),
+    status: text('status', { enum: ['QUEUED', 'RUNNING', 'FINISHED', 'FAILED'] }).notNull(),
+    params: text('params').notNull(),
+    progress: text('progress').notNull(),
+    error: text('error'),
+    resultRunIds: text('result_run_ids').notNull().default('[]'),
+    logTail: text('log_tail').notNull().default(''),
+    ownerPid: integer('owner_pid').notNull(),
+    createdTime: integer('created_time').notNull(),
+    updatedTime: integer('updated_time').notNull(),
+  },
+  (t) => [index('jobs_created_time').on(t.createdTime), index('jobs_status').on(t.status)],
+);
+
+/**
+ * Min and max of every metric history per bucket of steps (bucket = floor(step / width), widths
+ * 16, 32, ... 65536), so sampled histories of long runs read a few hundred rows instead of every
+ * point. Kept by server/dashboard/rollups.ts from the metric points after `metric_rollup_state`'s
+ * watermark (points are only ever appended, with increasing ids). `points` counts NaN values too;
+ * min/max leave them out (NULL when a bucket holds only NaN).
+ */
+export const metricRollups = sqliteTable(
+  'metric_rollups',
+  {
+    runUuid: text('run_uuid')
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    width: integer('width').notNull(),
+    bucket: integer('bucket').notNull(),
+    points: integer('points').notNull(),
+    minStep: integer('min_step'),
+    minTimestamp: integer('min_timestamp'),
+    minValue: real('min_value'),
+    maxStep: integer('max_step'),
+    maxTimestamp: integer('max_timestamp'),
+    maxValue: real('max_value'),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.key, t.width, t.bucket] })],
+);
+
+/** The id of the last metric point folded into metric_rollups (one row, id 1). */
+export const metricRollupState = sqliteTable('metric_rollup_state', {
+  id: integer('id').primaryKey(),
+  lastMetricId: integer('last_metric_id').notNull(),
+});

@@ -67,7 +67,7 @@ const search = (limit: number, defaultMax: number) =>
     page_token: str.optional(),
   }).transform((r) => ({ filter: r.filter, maxResults: r.max_results ?? defaultMax, orderBy: r.order_by ?? [], pageToken: r.page_token || undefined }));
 
-export function registryRoutes(api: MlflowApi, { db }: ServerContext): void {
+export function registryRoutes(api: MlflowApi, { db, events }: ServerContext): void {
   api.post('registered-models/create', z.object({ name: required('name'), tags, description: str.optional() }), (r) => ({
     registered_model: createRegisteredModel(db, r.name, tagList(r.tags), r.description ?? ''),
   }));
@@ -100,10 +100,12 @@ export function registryRoutes(api: MlflowApi, { db }: ServerContext): void {
   });
   api.post('registered-models/alias', z.object({ name: required('name'), alias: required('alias'), version: required('version') }), (r, ctx) => {
     setRegisteredModelAlias(db, r.name, r.alias, r.version, actorOf(ctx));
+    events.publish({ type: 'alias', data: { model: r.name, alias: r.alias, version: String(Number(r.version)) } });
     return {};
   });
   api.delete('registered-models/alias', z.object({ name: required('name'), alias: required('alias') }), (r, ctx) => {
     deleteRegisteredModelAlias(db, r.name, r.alias, actorOf(ctx));
+    events.publish({ type: 'alias', data: { model: r.name, alias: r.alias, version: null } });
     return {};
   });
   api.get('registered-models/alias', z.object({ name: required('name'), alias: required('alias') }), (r) => ({

@@ -13,6 +13,7 @@ import { trackingStore } from '../tracking/store.ts';
 import { type MetricPoint } from '../tracking/validation.ts';
 import { missingValueMessage } from '../http/messages.ts';
 import { viewTypeOf } from '../tracking/view-type.ts';
+import { metricsEvent, runEvent } from '../dashboard/events.ts';
 
 const SEARCH_RUNS_MAX_RESULTS = 50000;
 const SEARCH_RUNS_DEFAULT_MAX_RESULTS = 1000;
@@ -92,14 +93,17 @@ export function runRoutes(api: MlflowApi, ctx: ServerContext): void {
       runName: req.run_name,
       tags: keyValues(req.tags),
     });
+    ctx.events.publish(runEvent((run as { info: unknown }).info));
     return { run };
   });
 
   api.get('runs/get', runIdRequest, (req) => ({ run: runs.get(runIdOf(req)) }));
 
-  api.post('runs/update', updateRequest, (req) => ({
-    run_info: runs.update(runIdOf(req), { status: runStatusOf(req.status), endTime: req.end_time, runName: req.run_name }),
-  }));
+  api.post('runs/update', updateRequest, (req) => {
+    const info = runs.update(runIdOf(req), { status: runStatusOf(req.status), endTime: req.end_time, runName: req.run_name });
+    ctx.events.publish(runEvent(info));
+    return { run_info: info };
+  });
 
   api.post('runs/delete', runIdRequest, (req) => {
     runs.delete(runIdOf(req));
@@ -134,7 +138,9 @@ export function runRoutes(api: MlflowApi, ctx: ServerContext): void {
     const key = requireNonEmpty(req.key, 'key');
     if (req.value === undefined) requireNonEmpty(undefined, 'value');
     if (req.timestamp === undefined) requireNonEmpty(undefined, 'timestamp');
-    runs.logMetric(runId, { key, value: req.value!, timestamp: req.timestamp!, step: req.step ?? 0 });
+    const point = { key, value: req.value!, timestamp: req.timestamp!, step: req.step ?? 0 };
+    runs.logMetric(runId, point);
+    ctx.events.publish(metricsEvent(runId, [point]));
     return {};
   });
 
@@ -149,6 +155,7 @@ export function runRoutes(api: MlflowApi, ctx: ServerContext): void {
     (req.params ?? []).forEach((p, i) => requireField(p.key, `params[${i}].key`));
     (req.tags ?? []).forEach((t, i) => requireField(t.key, `tags[${i}].key`));
     runs.logBatch(runId, { metrics, params: keyValues(req.params), tags: keyValues(req.tags) });
+    if (metrics.length > 0) ctx.events.publish(metricsEvent(runId, metrics));
     return {};
   });
 

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/errors.ts';
 import { collect, existingDir, pipelineSettings, withPipelineOptions, type PipelineFlags } from '../pipeline-options.ts';
+import { withJsonProgress } from '../progress-json.ts';
 
 interface ValidateFlags extends PipelineFlags {
   input: string;
@@ -11,6 +12,7 @@ interface ValidateFlags extends PipelineFlags {
   model: string[];
   modelCache?: string;
   device: 'cpu' | 'gpu' | 'wasm';
+  progressJson?: boolean;
 }
 
 /** The model flags validate and detect share. */
@@ -19,11 +21,13 @@ function withModelOptions(command: Command): Command {
     .option('--run <run_id>', 'a training run whose model/ to use (repeatable: one model per type)', collect, [])
     .option('--model <uri>', 'a model URI: models:/NAME@ALIAS, models:/NAME/VERSION or runs:/RUN_ID/model (repeatable)', collect, [])
     .option('--model-cache <dir>', 'where downloaded models are kept, by run (default: PIXAL_MODEL_CACHE, else ~/.cache/pixal/models)')
-    .option('--device <device>', 'cpu, gpu or wasm (as for train)', 'cpu');
+    .option('--device <device>', 'cpu, gpu or wasm (as for train)', 'cpu')
+    .option('--progress-json', 'also print each progress update as a JSON line {"stage","done","total"} on stdout (for programs that run this command)');
 }
 
 async function run(flags: ValidateFlags, prepared: boolean): Promise<void> {
   const settings = pipelineSettings(flags);
+  if (flags.progressJson) settings.reporter = withJsonProgress(settings.reporter);
   const componentDir = existingDir('-i', flags.input);
   const refs = [...flags.run.map((runId) => ({ runId })), ...flags.model.map((uri) => ({ uri }))];
   if (refs.length === 0) throw new ConfigError(['give the model with --run RUN_ID or --model models:/NAME@ALIAS'], 'invalid flag');
