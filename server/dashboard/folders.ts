@@ -1,5 +1,5 @@
 // Folders on the server's machine, for choosing the images a validation job reads: sub-folders
-// first, each with the number of images directly inside it. Hidden entries are left out.
+// first, each with the number of images it holds. Hidden entries are left out.
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -12,8 +12,13 @@ export interface FolderEntry {
   name: string;
   path: string;
   is_dir: boolean;
-  /** Images directly inside a folder; 1 for an image file, 0 for any other file. */
+  /**
+   * Images in a folder and its sub-folders down to a component's layout (<type>/<good|defect>/image), masks under
+   * ground_truth/ not counted; 1 for an image file, 0 for any other file.
+   */
   images: number;
+  /** True when counting stopped at its budget: `images` is then a lower bound. */
+  images_capped: boolean;
 }
 
 export interface FolderListing {
@@ -24,9 +29,29 @@ export interface FolderListing {
 
 const visible = (name: string) => !name.startsWith('.');
 
-async function imagesIn(dir: string): Promise<number> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  return names.filter((n) => visible(n) && IMAGE_FILE.test(n)).length;
+/** How deep image counting looks: a component folder holds <type>/<good|defect|unknown>/<image>. */
+const COUNT_DEPTH = 3;
+/** Ground-truth masks sit beside the images in the MVTec AD layout; they are not images to validate. */
+const MASK_FOLDER = 'ground_truth';
+
+/** Entries one count may visit, so a folder like node_modules answers at once (the count is then a lower bound). */
+const COUNT_BUDGET = 1000;
+
+async function imagesUnder(dir: string, budget = { left: COUNT_BUDGET }, depth = COUNT_DEPTH): Promise<number> {
+  const dirents = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
+  let count = 0;
+  for (const entry of dirents.filter((d) => visible(d.name))) {
+    if (--budget.left < 0) break;
+    if (IMAGE_FILE.test(entry.name) && !entry.isDirectory()) count++;
+    else if (depth > 1 && entry.name !== MASK_FOLDER && (await isDirectory(dir, entry))) count += await imagesUnder(join(dir, entry.name), budget, depth - 1);
+  }
+  return count;
+}
+
+async function folderEntry(name: string, full: string): Promise<FolderEntry> {
+  const budget = { left: COUNT_BUDGET };
+  const images = await imagesUnder(full, budget);
+  return { name, path: full, is_dir: true, images, images_capped: budget.left < 0 };
 }
 
 /** A symlink counts as what it points at; a broken one is left out. */
@@ -51,7 +76,7 @@ export async function listFolder(raw: string): Promise<FolderListing> {
     const full = join(path, entry.name);
     const isDir = await isDirectory(path, entry);
     if (isDir === undefined) continue;
-    entries.push({ name: entry.name, path: full, is_dir: isDir, images: isDir ? await imagesIn(full) : IMAGE_FILE.test(entry.name) ? 1 : 0 });
+    entries.push(isDir ? await folderEntry(entry.name, full) : { name: entry.name, path: full, is_dir: false, images: IMAGE_FILE.test(entry.name) ? 1 : 0, images_capped: false });
   }
   entries.sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || a.name.localeCompare(b.name));
   const parent = dirname(path);

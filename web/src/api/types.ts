@@ -150,6 +150,8 @@ export interface FolderEntry {
   path: string;
   is_dir: boolean;
   images: number;
+  /** Counting stopped at the server's budget: `images` is a lower bound. */
+  images_capped: boolean;
 }
 
 export interface FolderListing {

@@ -65,7 +65,7 @@ export function FolderBrowser({ dir }: { dir: string }) {
                 <li key={f.path}>
                   <button type="button" className="pick-row" onClick={() => setBrowse(f.path)} data-testid="folder-entry" data-path={f.path}>
                     <span className="pick-name">{f.name}/</span>
-                    <span className={f.images > 0 ? 'badge' : 'muted'}>{f.images} images</span>
+                    <span className={f.images > 0 ? 'badge' : 'muted'}>{f.images}{f.images_capped ? '+' : ''} images</span>
                   </button>
                 </li>
               ))}
