@@ -1,10 +1,9 @@
-// What `pixal demo` prints at the end: the dataset, each step's outcome per type with its runs, where the
-// validation plots are, and where to look at it all.
-import { join } from 'node:path';
-import { summaryLines } from '../pipeline/preprocess.ts';
-import { exitCodeOf, outcomeLines } from '../runs/train-units.ts';
+// What `pixal demo` prints at the end: the dataset, the sweep's points, each point's validation, the models
+// promoted to production, and where to look at it all.
+import { sweepSummary } from '../sweep/sweep.ts';
 import { validationLines } from '../validation/validate.ts';
 import type { DemoResult } from './demo.ts';
+import { promotionLines } from './promotion.ts';
 
 const DATASET_NOTES: Record<DemoResult['dataset']['action'], string> = {
   generated: 'generated',
@@ -12,46 +11,38 @@ const DATASET_NOTES: Record<DemoResult['dataset']['action'], string> = {
   regenerated: 'generated again',
 };
 
-/** The experiment's page, in MLflow's UI routes (the dashboard follows them). */
-export function experimentUrl(trackingUrl: string, experimentId: string): string {
-  return `${trackingUrl}/#/experiments/${experimentId}`;
+/** Where the runs are shown: our dashboard when this process serves them, MLflow's UI routes on another server. */
+export function dashboardUrls(trackingUrl: string, experimentId: string, local: boolean): { runs: string; models: string } {
+  return local
+    ? { runs: `${trackingUrl}/runs?exp=${experimentId}`, models: `${trackingUrl}/models` }
+    : { runs: `${trackingUrl}/#/experiments/${experimentId}`, models: `${trackingUrl}/#/models` };
 }
 
-const indent = (lines: string[]) => lines.map((line) => `  ${line}`);
+const indent = (lines: string[], by = '  ') => lines.map((line) => `${by}${line}`);
 
-export function demoSummary(result: DemoResult, trackingUrl: string, seconds: number): string[] {
-  const { dataset, experiment, preprocessing, validation } = result;
+export function demoSummary(result: DemoResult, tracking: { url: string; local: boolean }, seconds: number): string[] {
+  const { dataset, experiment, validations, promotions } = result;
   const changes = dataset.changes.length ? ` (${dataset.changes.join(', ')})` : '';
-  const experimentPage = experimentUrl(trackingUrl, experiment.experimentId);
-  const runUrl = (runId: string) => `${experimentPage}/runs/${runId}`;
-  const validations = validation?.outcome.validations ?? [];
+  const urls = dashboardUrls(tracking.url, experiment.experimentId, tracking.local);
   return [
     `data: ${dataset.root}: ${DATASET_NOTES[dataset.action]}${changes}`,
-    ...summaryLines('preprocess', preprocessing.outcome),
-    `runs in experiment '${experiment.name}' (id ${experiment.experimentId}) at ${trackingUrl}:`,
-    ...preprocessing.runs.map((r) => `  preprocess-${r.type}: ${r.runId} ${r.status}`),
-    `train: ${result.training.length} models`,
-    ...indent(outcomeLines(result.training, runUrl)),
+    `runs in experiment '${experiment.name}' (id ${experiment.experimentId}) at ${tracking.url}:`,
+    ...indent(sweepSummary(result.sweep)),
     ...(result.interrupted ? ['  stopped with Ctrl-C: no validation'] : []),
-    ...(validation
-      ? [
-          `validate on ${validation.input}:`,
-          ...indent(validationLines(validation.outcome)),
-          'validation plots (also the runs\' artifacts plots/ and overlays/):',
-          ...validations.filter((v) => v.stage).map((v) => `  ${v.types.join(',')}: ${join(v.stage!, 'plots')}${v.runId ? ` (run ${runUrl(v.runId)})` : ''}`),
-        ]
-      : []),
-    `experiment: ${experimentPage}`,
+    ...(validations.length ? [`validate on ${result.input}:`] : []),
+    ...validations.flatMap((v) => [`  ${v.point.label}:`, ...indent(v.error ? [`FAILED: ${v.error}`] : validationLines(v.outcome!), '    ')]),
+    ...(promotions.length ? ['production models (best validation image AUROC of each type, ties by pixel AUROC):', ...promotionLines(promotions)] : []),
+    `dashboard: ${urls.runs}`,
+    `models: ${urls.models}`,
     `done in ${seconds.toFixed(1)} s`,
   ];
 }
 
-/** 0 when every step finished for every type (and so every model was validated), 130 after Ctrl-C, else 1. */
+/** 0 when every point trained, every model was validated and each type has a production model; 130 after Ctrl-C; else 1. */
 export function demoExitCode(result: DemoResult): number {
-  const training = exitCodeOf(result.training);
-  if (training === 130 || result.interrupted) return 130;
-  const { preprocessing, validation } = result;
-  const preprocessed = preprocessing.runs.every((r) => r.status === 'FINISHED');
-  const validated = validation?.outcome.validations.filter((v) => v.status === 'FINISHED').length ?? 0;
-  return preprocessed && training === 0 && result.training.length > 0 && validated === result.training.length ? 0 : 1;
+  if (result.interrupted || result.sweep.status === 'KILLED') return 130;
+  const validated = result.validations.length === result.sweep.points.length && result.validations.every((v) => !v.error && v.outcome!.validations.every((m) => m.status === 'FINISHED'));
+  const types = new Set(result.validations.flatMap((v) => v.outcome?.validations.flatMap((m) => m.types) ?? []));
+  const complete = result.sweep.status === 'FINISHED' && validated && types.size > 0 && result.promotions.length === types.size;
+  return complete ? 0 : 1;
 }

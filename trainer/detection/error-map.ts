@@ -44,36 +44,39 @@ export async function errorMaps(
   const { channelWeights, foreground, labels, batchSize = 8, stats } = options;
   const types = model.inputs.length === 2 ? (model.inputs[1]!.shape[1] as number) : 0;
   checkInputs(images, n, pixels, channels, options, types);
-  const weightSum = channelWeights.reduce((a, b) => a + b, 0);
-  const weights = tf.tensor1d(channelWeights.map((w) => w / weightSum));
   const maps = new Float32Array(n * pixels);
   const size = pixels * channels;
-  try {
-    for (let start = 0; start < n; start += batchSize) {
-      const count = Math.min(batchSize, n - start);
-      const batchImages = images.subarray(start * size, (start + count) * size);
-      const batchForeground = foreground.subarray(start * pixels, (start + count) * pixels);
-      const x = tf.tensor3d(batchImages, [count, pixels, channels]);
-      const inForeground = tf.tensor2d(batchForeground, [count, pixels]);
-      const batchLabels = labels && tf.tensor2d(labels.subarray(start * types, (start + count) * types), [count, types]);
-      const [map, reconstruction] = tf.tidy(() => {
-        const predicted = reconstruct(model, x, batchLabels, count);
-        const error = tf.sum(tf.mul(tf.squaredDifference(predicted, x), weights), 2);
-        const masked = tf.where(tf.greaterEqual(inForeground, FOREGROUND_MIN), error, tf.zerosLike(error));
-        return stats ? [masked, predicted] : [masked];
-      });
-      try {
-        maps.set(await map!.data(), start * pixels);
-        if (stats) stats.add(batchImages, (await reconstruction!.data()) as Float32Array, batchForeground);
-      } finally {
-        tf.dispose([x, inForeground, ...(batchLabels ? [batchLabels] : []), map!, ...(reconstruction ? [reconstruction] : [])]);
-      }
-      onBatch?.(start + count, n);
+  for (let start = 0; start < n; start += batchSize) {
+    const count = Math.min(batchSize, n - start);
+    const batchImages = images.subarray(start * size, (start + count) * size);
+    const batchForeground = foreground.subarray(start * pixels, (start + count) * pixels);
+    const x = tf.tensor3d(batchImages, [count, pixels, channels]);
+    const inForeground = tf.tensor2d(batchForeground, [count, pixels]);
+    const batchLabels = labels && tf.tensor2d(labels.subarray(start * types, (start + count) * types), [count, types]);
+    const [map, reconstruction] = tf.tidy(() => {
+      const predicted = reconstruct(model, x, batchLabels, count);
+      const masked = weightedErrors(predicted, x, channelWeights, inForeground);
+      return stats ? [masked, predicted] : [masked];
+    });
+    try {
+      maps.set(await map!.data(), start * pixels);
+      if (stats) stats.add(batchImages, (await reconstruction!.data()) as Float32Array, batchForeground);
+    } finally {
+      tf.dispose([x, inForeground, ...(batchLabels ? [batchLabels] : []), map!, ...(reconstruction ? [reconstruction] : [])]);
     }
-  } finally {
-    weights.dispose();
+    onBatch?.(start + count, n);
   }
   return { maps };
+}
+
+/**
+ * Per pixel (N, P): Σ_c w_c (x_c − x̂_c)² / Σ_c w_c of the reconstruction `predicted` against `truth` (N, P, C),
+ * 0 where `foreground` (N, P) is below FOREGROUND_MIN. Call inside tf.tidy.
+ */
+export function weightedErrors(predicted: tf.Tensor3D, truth: tf.Tensor3D, channelWeights: readonly number[], foreground: tf.Tensor2D): tf.Tensor2D {
+  const sum = channelWeights.reduce((a, b) => a + b, 0);
+  const error = tf.sum(tf.mul(tf.squaredDifference(predicted, truth), tf.tensor1d(channelWeights.map((w) => w / sum))), 2) as tf.Tensor2D;
+  return tf.where(tf.greaterEqual(foreground, FOREGROUND_MIN), error, tf.zerosLike(error));
 }
 
 function checkInputs(images: Float32Array, n: number, pixels: number, channels: number, options: ErrorMapOptions, types: number): void {

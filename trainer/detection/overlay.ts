@@ -23,6 +23,8 @@ export interface AnomalyFigure {
   scale?: number;
   /** Top of the colour scale. Default: the larger of the map's maximum and the threshold. */
   maxError?: number;
+  /** Caption of the heatmap panel, naming the map's units. Default: 'pixel error (weighted squared error)'. */
+  mapCaption?: string;
 }
 
 /** Longest panel side of a default-scaled big crop, and the narrowest panel (captions must fit). */
@@ -144,7 +146,7 @@ export async function renderAnomalyFigure(figure: AnomalyFigure): Promise<Buffer
       raw(input, layout.panels[0]),
       raw(heat, layout.panels[1]),
       raw(over, layout.panels[2]),
-      { input: Buffer.from(decorations(layout, figure.title, top, threshold, truth)), left: 0, top: 0 },
+      { input: Buffer.from(decorations(layout, figure.title, top, threshold, truth, figure.mapCaption ?? 'pixel error (weighted squared error)')), left: 0, top: 0 },
     ])
     .removeAlpha()
     .png({ compressionLevel: 6 })
@@ -261,7 +263,7 @@ export function smallRegionRings(mask: Uint8Array, w: number, h: number): { x: n
 }
 
 /** Title, panel captions, the colour bar with its ticks and the threshold, and the legend: one SVG layer. */
-function decorations(layout: FigureLayout, title: string, top: number, threshold: number, truth: Uint8Array | undefined): string {
+function decorations(layout: FigureLayout, title: string, top: number, threshold: number, truth: Uint8Array | undefined, mapCaption: string): string {
   const [input, heat, over] = layout.panels;
   const bar = layout.colourBar;
   const titleSize = Math.max(10, Math.min(16, (layout.width - 2 * MARGIN) / (CHAR_WIDTH * Math.max(1, title.length))));
@@ -289,7 +291,7 @@ function decorations(layout: FigureLayout, title: string, top: number, threshold
     `<defs><linearGradient id="viridis" x1="0" y1="1" x2="0" y2="0">${stops}</linearGradient></defs>`,
     text(MARGIN, 23, title, { 'font-size': titleSize, 'font-weight': 'bold', fill: '#111111' }),
     caption(input, 'input'),
-    caption(heat, 'pixel error (weighted squared error)'),
+    caption(heat, mapCaption),
     caption(over, 'overlay'),
     el('rect', { x: bar.left, y: bar.top, width: bar.width, height: bar.height, fill: 'url(#viridis)', stroke: '#444444' }),
     ticks,

@@ -29,7 +29,8 @@ const MAX_BITS = (127 + MAX_EXPONENT) << 23;
 const FIRST_KEY = MIN_BITS >>> SHIFT;
 const REGULAR_BINS = (MAX_EXPONENT - MIN_EXPONENT) * BINS_PER_OCTAVE;
 /** Underflow bin 0, regular bins 1..REGULAR_BINS, overflow bin REGULAR_BINS + 1. */
-const BIN_COUNT = REGULAR_BINS + 2;
+export const BIN_COUNT = REGULAR_BINS + 2;
+export const OVERFLOW_BIN = REGULAR_BINS + 1;
 const NEGATIVE_ZERO = 0x80000000;
 const POSITIVE_INFINITY = 0x7f800000;
 
@@ -50,12 +51,21 @@ export function binOf(error: number): number {
   return binOfBits(bitsView[0]!, error);
 }
 
-function binOfBits(bits: number, error: number): number {
+/** Bin of a float32 error given its bits (`error`, its value, only names it in the message of a negative or NaN). */
+export function binOfBits(bits: number, error: number): number {
   if (bits < MIN_BITS) return 0;
   if (bits < MAX_BITS) return (bits >>> SHIFT) - FIRST_KEY + 1;
   if (bits <= POSITIVE_INFINITY) return REGULAR_BINS + 1;
   if (bits === NEGATIVE_ZERO) return 0;
   throw new RangeError(`pixel error must be a non-negative number, got ${error}`);
+}
+
+/**
+ * The high 16 bits of the float32 bits of every value in regular bin `bin` (a bin keeps 10 mantissa bits, the
+ * high 16 bits 7 of them: 8 consecutive bins share them), for a top-k select that reuses these counts.
+ */
+export function highBitsOfBin(bin: number): number {
+  return (FIRST_KEY + bin - 1) >>> (16 - SHIFT);
 }
 
 export interface PlotHistogram {
@@ -78,6 +88,12 @@ function total(counts: Float64Array): number {
   return n;
 }
 
+/** The mask checks of PixelHistogram.add, for a caller that adds pixels itself (the fused crop pass). */
+export function checkPixelMasks(n: number, defect: Uint8Array | null, include?: Uint8Array): void {
+  if (defect && defect.length !== n) throw new RangeError(`defect mask has ${defect.length} pixels, error map ${n}`);
+  if (include && include.length !== n) throw new RangeError(`foreground mask has ${include.length} pixels, error map ${n}`);
+}
+
 export class PixelHistogram {
   readonly good = new Float64Array(BIN_COUNT);
   readonly defect = new Float64Array(BIN_COUNT);
@@ -90,8 +106,7 @@ export class PixelHistogram {
    */
   add(errors: Float32Array, defect: Uint8Array | null, include?: Uint8Array): this {
     const n = errors.length;
-    if (defect && defect.length !== n) throw new RangeError(`defect mask has ${defect.length} pixels, error map ${n}`);
-    if (include && include.length !== n) throw new RangeError(`foreground mask has ${include.length} pixels, error map ${n}`);
+    checkPixelMasks(n, defect, include);
     const bits = new Uint32Array(errors.buffer, errors.byteOffset, n);
     for (let i = 0; i < n; i++) {
       if (include && include[i] === 0) continue;
@@ -99,6 +114,16 @@ export class PixelHistogram {
       if (defect === null) this.unlabelled[bin]!++;
       else if (defect[i] !== 0) this.defect[bin]!++;
       else this.good[bin]!++;
+    }
+    return this;
+  }
+
+  /** Adds per-bin pixel counts (BIN_COUNT long) counted elsewhere (the fused crop pass); null adds none. */
+  addCounts(good: Uint32Array | null, defect: Uint32Array | null, unlabelled: Uint32Array | null): this {
+    for (const [to, from] of [[this.good, good], [this.defect, defect], [this.unlabelled, unlabelled]] as const) {
+      if (from === null) continue;
+      if (from.length !== BIN_COUNT) throw new RangeError(`counts have ${from.length} bins, expected ${BIN_COUNT}`);
+      for (let b = 0; b < BIN_COUNT; b++) to[b]! += from[b]!;
     }
     return this;
   }

@@ -18,6 +18,9 @@ function valueOfKey(key: number): number {
   return floatView[0]!;
 }
 
+/** A non-negative float32's order key is its bits with the sign bit set: the key's high 16 bits are this | bits >>> 16. */
+export const NON_NEGATIVE_KEY_HIGH = 0x8000;
+
 /**
  * Mean of the ceil(percent% of foreground) largest foreground values, exact, in two passes and no sort
  * (a 1920x1080 map has ~2M pixels): a radix select on the order keys' high 16 bits finds the bucket
@@ -33,9 +36,19 @@ function topKMean(map: Float32Array, foreground: Uint8Array, percent: number): n
     high[orderKey(bits[i]!) >>> 16]!++;
     n++;
   }
+  return topKMeanOfCounts(map, foreground, high, n, percent);
+}
+
+/**
+ * The second pass of the top-k mean, for a first pass done elsewhere (the fused crop pass): `high` counts the
+ * `n` foreground pixels by their order key's high 16 bits (for a non-negative value, NON_NEGATIVE_KEY_HIGH | its
+ * bits >>> 16). `map` is read again only to sum the values in and above the k-th largest's bucket.
+ */
+export function topKMeanOfCounts(map: Float32Array, foreground: Uint8Array, high: Uint32Array, n: number, percent: number): number {
   if (n === 0) throw new RangeError('no foreground pixel to score');
   // The outermost 128 buckets at each end hold only NaN and ±Infinity (finite float32 keys fill buckets 128..65407).
   for (let b = 0; b < 128; b++) if (high[b]! + high[65535 - b]! > 0) throw new RangeError('error map holds NaN or infinite values');
+  const bits = new Uint32Array(map.buffer, map.byteOffset, map.length);
   const k = Math.max(1, Math.ceil((n * percent) / 100 - 1e-9));
   let bucket = 65535;
   let above = 0;
@@ -58,6 +71,12 @@ function topKMean(map: Float32Array, foreground: Uint8Array, percent: number): n
   return sum / k;
 }
 
+/** Checks what imageScore checks before it reads a pixel; the fused crop pass calls it before touching anything. */
+export function checkScoreArguments(mapLength: number, foreground: Uint8Array, method: ScoreMethod, topKPercent: number): void {
+  if (foreground.length !== mapLength) throw new RangeError(`foreground mask has ${foreground.length} pixels, error map ${mapLength}`);
+  if (method === 'top_k' && !(topKPercent > 0 && topKPercent <= 100)) throw new RangeError(`top_k percent must be in (0, 100], got ${topKPercent}`);
+}
+
 /**
  * Image score of an error map over its foreground (non-zero pixels of `foreground`): the largest error,
  * the mean error, or (top_k) the mean of the ceil(k% of foreground pixels) largest errors — robust to a
@@ -65,11 +84,8 @@ function topKMean(map: Float32Array, foreground: Uint8Array, percent: number): n
  * infinite values.
  */
 export function imageScore(map: Float32Array, foreground: Uint8Array, method: ScoreMethod, topKPercent = DEFAULT_TOP_K_PERCENT): number {
-  if (foreground.length !== map.length) throw new RangeError(`foreground mask has ${foreground.length} pixels, error map ${map.length}`);
-  if (method === 'top_k') {
-    if (!(topKPercent > 0 && topKPercent <= 100)) throw new RangeError(`top_k percent must be in (0, 100], got ${topKPercent}`);
-    return topKMean(map, foreground, topKPercent);
-  }
+  checkScoreArguments(map.length, foreground, method, topKPercent);
+  if (method === 'top_k') return topKMean(map, foreground, topKPercent);
   let n = 0;
   let sum = 0;
   let max = -Infinity;

@@ -1,7 +1,7 @@
 // Resizing single-channel maps (row-major, h x w): the pooled error map up to the crop for pixel metrics, and
 // maps and masks down to the size an anomaly figure shows them at.
 
-function checkSize(length: number, h: number, w: number, outH: number, outW: number): void {
+export function checkSize(length: number, h: number, w: number, outH: number, outW: number): void {
   for (const [name, v] of [['h', h], ['w', w], ['outH', outH], ['outW', outW]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
@@ -41,54 +41,90 @@ function taps(size: number, outSize: number): Taps {
 }
 
 /**
+ * The output rows of a bilinear resize of an h x w map to outH x outW, top to bottom: `row(y)` makes `upper`
+ * and `lower` the two source rows output row y blends, each already interpolated horizontally to outW, and
+ * returns the weight f of `lower` (f = 0: the row is `upper`, and `lower` may be stale). Separable: each source
+ * row is interpolated horizontally once and kept while consecutive output rows blend it. A class rather than a
+ * callback so a caller's per-pixel loop keeps its counters in locals (a closure's would live in its context).
+ */
+export class BilinearRows {
+  upper: Float32Array;
+  lower: Float32Array;
+  private upperRow = -1;
+  private lowerRow = -1;
+  private readonly x: Taps;
+  private readonly y: Taps;
+
+  constructor(
+    private readonly map: Float32Array,
+    h: number,
+    private readonly w: number,
+    outH: number,
+    private readonly outW: number,
+  ) {
+    checkSize(map.length, h, w, outH, outW);
+    this.x = taps(w, outW);
+    this.y = taps(h, outH);
+    this.upper = new Float32Array(outW);
+    this.lower = new Float32Array(outW);
+  }
+
+  /** Call with y ascending; rows no one needs may be skipped. */
+  row(y: number): number {
+    const { lo, hi, weight } = this.y;
+    if (lo[y] !== this.upperRow) {
+      // Going down, the lower row becomes the next upper one.
+      if (lo[y] === this.lowerRow) {
+        [this.upper, this.lower] = [this.lower, this.upper];
+        this.lowerRow = -1;
+      } else {
+        this.horizontal(lo[y]!, this.upper);
+      }
+      this.upperRow = lo[y]!;
+    }
+    const f = weight[y]!;
+    if (f !== 0 && hi[y] !== this.lowerRow) {
+      this.horizontal(hi[y]!, this.lower);
+      this.lowerRow = hi[y]!;
+    }
+    return f;
+  }
+
+  /** Output row y (rows ascending, as row()), columns [from, to), blended into target[offset + from, offset + to). */
+  blend(y: number, target: Float32Array, offset: number, from = 0, to = this.outW): void {
+    const f = this.row(y);
+    const { upper, lower } = this;
+    if (f === 0) {
+      target.set(upper.subarray(from, to), offset + from);
+      return;
+    }
+    for (let x = from; x < to; x++) {
+      const a = upper[x]!;
+      target[offset + x] = a + (lower[x]! - a) * f;
+    }
+  }
+
+  private horizontal(y: number, row: Float32Array): void {
+    const { map, outW } = this;
+    const { lo, hi, weight } = this.x;
+    const offset = y * this.w;
+    for (let x = 0; x < outW; x++) {
+      const a = map[offset + lo[x]!]!;
+      row[x] = a + (map[offset + hi[x]!]! - a) * weight[x]!;
+    }
+  }
+}
+
+/**
  * Bilinear resize of an h x w map to outH x outW (meant for enlarging: shrinking samples, it does not average).
- * Separable: each source row is interpolated horizontally once and kept while consecutive output rows blend it.
  * `out` (outH x outW) is written in place when given: a fresh 1920x1080 map costs more in page faults than the
  * interpolation itself, so a loop over many images should reuse one.
  */
-export function upsampleBilinear(map: Float32Array, h: number, w: number, outH: number, outW: number, out = new Float32Array(outH * outW)): Float32Array {
+export function upsampleBilinear(map: Float32Array, h: number, w: number, outH: number, outW: number, out: Float32Array = new Float32Array(outH * outW)): Float32Array {
   checkSize(map.length, h, w, outH, outW);
   if (out.length !== outH * outW) throw new RangeError(`out has ${out.length} values, expected outH x outW = ${outH * outW}`);
-  const { lo: x0, hi: x1, weight: fx } = taps(w, outW);
-  const { lo: y0, hi: y1, weight: fy } = taps(h, outH);
-  const horizontal = (y: number, row: Float32Array) => {
-    const offset = y * w;
-    for (let x = 0; x < outW; x++) {
-      const a = map[offset + x0[x]!]!;
-      row[x] = a + (map[offset + x1[x]!]! - a) * fx[x]!;
-    }
-  };
-  // The two source rows the current output row blends, interpolated horizontally once each: going down, the
-  // lower row becomes the next upper one.
-  let upper = new Float32Array(outW);
-  let lower = new Float32Array(outW);
-  let upperRow = -1;
-  let lowerRow = -1;
-  for (let y = 0; y < outH; y++) {
-    if (y0[y] !== upperRow) {
-      if (y0[y] === lowerRow) {
-        [upper, lower] = [lower, upper];
-        lowerRow = -1;
-      } else {
-        horizontal(y0[y]!, upper);
-      }
-      upperRow = y0[y]!;
-    }
-    const f = fy[y]!;
-    const row = out.subarray(y * outW, (y + 1) * outW);
-    if (f === 0) {
-      row.set(upper);
-      continue;
-    }
-    if (y1[y] !== lowerRow) {
-      horizontal(y1[y]!, lower);
-      lowerRow = y1[y]!;
-    }
-    for (let x = 0; x < outW; x++) {
-      const a = upper[x]!;
-      row[x] = a + (lower[x]! - a) * f;
-    }
-  }
+  const rows = new BilinearRows(map, h, w, outH, outW);
+  for (let y = 0; y < outH; y++) rows.blend(y, out, y * outW);
   return out;
 }
 

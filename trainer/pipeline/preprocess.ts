@@ -57,6 +57,26 @@ export interface PreprocessParams {
    */
   pool?: WorkerPool;
   reporter: Reporter;
+  /**
+   * remove_bg and align results of an earlier preprocessing of the same images with the same remove_background,
+   * alignment and rename_images settings (a sweep over make_input's options): used as they are, so only make_input
+   * runs. Types it lacks go through every step.
+   */
+  reuseImageSteps?: ReadonlyMap<string, TypeImageSteps>;
+  /** Receives each type's remove_bg and align results, for a later `reuseImageSteps`. */
+  onImageSteps?: (type: string, steps: TypeImageSteps) => void;
+}
+
+/** What remove_bg and align left of a type's images, ready for make_input. */
+export interface TypeImageSteps {
+  inputs: string[];
+  names: string[];
+  images: StepImage[];
+  /** The folder of `images`. */
+  inputDir: string;
+  /** The alignment reference, when the images were aligned. */
+  referenceFile?: string;
+  skipped: Skipped[];
 }
 
 /** The image files of a folder, sorted by name (the order decides the reference and the <NNN> names). */
@@ -114,7 +134,7 @@ async function preprocessType(
   shared: SharedCropSize | undefined,
 ): Promise<TypeOutcome> {
   const { config, reporter } = params;
-  const { remove_background, rename_images, alignment, preprocessor } = config.preprocessing;
+  const { rename_images, preprocessor } = config.preprocessing;
   const typeDir = join(params.componentDir, type);
   const out = params.paths.outputs('train', component, type);
   const outcome: TypeOutcome = { type, inputs: 0, skipped: [] };
@@ -125,38 +145,31 @@ async function preprocessType(
   let names: string[] = [];
   let inputs: string[] = [];
   try {
-    inputs = await listImages(typeDir);
-    outcome.inputs = inputs.length;
-    if (inputs.length === 0) throw new Error(`no images in ${typeDir} (${IMAGE_EXTENSIONS.join(', ')})`);
-    names = outputNames(inputs, type, rename_images);
     // The step folders hold exactly this run's images: left-overs of an earlier run would enter the dataset.
     await Promise.all([out.backgroundRemoved, out.aligned, out.alignedMetrics].map((d) => rm(d, { recursive: true, force: true })));
-
-    const removed = await removeBackgrounds(
-      inputs.map((source, i) => ({ source, name: names[i]! })),
-      out.backgroundRemoved,
-      remove_background,
-      pool,
-      reporter.step(`${type}: remove_bg`, inputs.length),
-    );
-    skip(removed.skipped);
-    let images: StepImage[] = removed.kept;
-    let inputDir = out.backgroundRemoved;
-    if (images.length === 0) throw new Error('no image left after remove_bg');
-
-    // Validation aligns new images to the same reference, so it travels with the dataset's metadata (and the model).
     const referenceCopy = join(out.metadata, ALIGNMENT_REFERENCE_FILE);
     await rm(referenceCopy, { force: true });
-    if (alignment.apply_alignment) {
-      const reference = images[0]!.file;
-      await mkdir(out.metadata, { recursive: true });
-      await copyFile(reference, referenceCopy);
-      const aligned = await alignImages(images, reference, out.aligned, alignment, pool, reporter.step(`${type}: align`, images.length), out.alignedMetrics);
-      skip(aligned.skipped);
-      images = aligned.kept;
-      inputDir = out.aligned;
-      if (images.length === 0) throw new Error('no image left after align');
+    const reused = params.reuseImageSteps?.get(type);
+    let steps: TypeImageSteps;
+    if (reused) {
+      ({ inputs, names } = reused);
+      outcome.inputs = inputs.length;
+      reporter.step(`${type}: remove_bg, align`, inputs.length).end(`reused from ${reused.inputDir}`);
+      skip(reused.skipped);
+      if (reused.referenceFile) {
+        await mkdir(out.metadata, { recursive: true });
+        await copyFile(reused.referenceFile, referenceCopy);
+      }
+      steps = reused;
+    } else {
+      inputs = await listImages(typeDir);
+      outcome.inputs = inputs.length;
+      if (inputs.length === 0) throw new Error(`no images in ${typeDir} (${IMAGE_EXTENSIONS.join(', ')})`);
+      names = outputNames(inputs, type, rename_images);
+      steps = await imageSteps(type, inputs, names, out, referenceCopy, params, pool, skip);
+      params.onImageSteps?.(type, steps);
     }
+    const { images, inputDir } = steps;
 
     const oneHot = shared ? { oneHotTypes: allTypes, fixedCropBox: await shared.boxFor(type, inputDir, preprocessor, pool) } : {};
     const made = await makeInput({ inputDir, outDir: out.root, type, options: preprocessor, images, ...oneHot }, pool, reporter.step(`${type}: make_input`, images.length));
@@ -168,6 +181,42 @@ async function preprocessType(
   }
   await writeRecords(out, inputs, names, outcome, config);
   return outcome;
+}
+
+/**
+ * remove_bg, then align when apply_alignment (the reference copied into the type's metadata as `referenceCopy`).
+ * Skipped images go to `skip` as each step ends, so a step that leaves none still reports why.
+ */
+async function imageSteps(
+  type: string,
+  inputs: string[],
+  names: string[],
+  out: TypeOutputs,
+  referenceCopy: string,
+  params: PreprocessParams,
+  pool: WorkerPool,
+  skip: (skipped: Skipped[]) => void,
+): Promise<TypeImageSteps> {
+  const { remove_background, alignment } = params.config.preprocessing;
+  const skipped: Skipped[] = [];
+  const record = (s: Skipped[]) => {
+    skipped.push(...s);
+    skip(s);
+  };
+  const sources = inputs.map((source, i) => ({ source, name: names[i]! }));
+  const removed = await removeBackgrounds(sources, out.backgroundRemoved, remove_background, pool, params.reporter.step(`${type}: remove_bg`, inputs.length));
+  record(removed.skipped);
+  if (removed.kept.length === 0) throw new Error('no image left after remove_bg');
+  if (!alignment.apply_alignment) return { inputs, names, images: removed.kept, inputDir: out.backgroundRemoved, skipped };
+
+  // Validation aligns new images to the same reference, so it travels with the dataset's metadata (and the model).
+  const reference = removed.kept[0]!.file;
+  await mkdir(out.metadata, { recursive: true });
+  await copyFile(reference, referenceCopy);
+  const aligned = await alignImages(removed.kept, reference, out.aligned, alignment, pool, params.reporter.step(`${type}: align`, removed.kept.length), out.alignedMetrics);
+  record(aligned.skipped);
+  if (aligned.kept.length === 0) throw new Error('no image left after align');
+  return { inputs, names, images: aligned.kept, inputDir: out.aligned, referenceFile: referenceCopy, skipped };
 }
 
 function datasetInfo({ npzFile, metadataFile, metadata }: DatasetResult): DatasetInfo {

@@ -1,7 +1,9 @@
 // A training run's artifacts, staged in a local folder that mirrors the run's artifact tree, then uploaded whole:
 //   model/            the tfjs model (model.json, weights), pixal-model.json, an MLmodel file, config.yaml (the
-//                     effective config) and preprocessing/<type>/ (metadata and alignment reference): everything
-//                     validation needs to preprocess new images exactly as the training set and rebuild the model
+//                     effective config), preprocessing/<type>/ (metadata and alignment reference) and
+//                     error_reference/ (the model's per-pixel error on its training images, for detection's
+//                     normalisation; format in trainer/detection/normalisation-file.ts): everything validation
+//                     needs to preprocess new images exactly as the training set, rebuild the model and score
 //   metadata/         <type>/*.yaml of each dataset, and training.yaml (how training went)
 //   plots/            loss_curve.png (unless plotting.plot_loss is false)
 //   dataset/          summary.json (sizes, split, channel statistics, digest)
@@ -11,6 +13,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import YAML from 'yaml';
 import type { Config } from '../config/schema.ts';
+import { writeErrorReferences } from '../detection/normalisation-file.ts';
+import type { ErrorReference } from '../detection/normalisation.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import { MODEL_INFO_FILE, saveModel } from '../model/io.ts';
 import { ALIGNMENT_REFERENCE_FILE } from '../pipeline/preprocess.ts';
@@ -71,6 +75,8 @@ export interface StageParams {
   runId: string;
   runName: string;
   backend: BackendInfo;
+  /** Per type: the trained model's error on its training images (measureErrorReferences). */
+  errorReferences: ReadonlyMap<string, ErrorReference>;
   /** Wall time of the whole training, in seconds. */
   seconds: number;
 }
@@ -81,6 +87,7 @@ export async function stageArtifacts(stage: string, p: StageParams): Promise<voi
   await saveModel(result.model, modelDir, result.info);
   await writeFile(join(modelDir, MLMODEL_FILE), mlmodelFile(result.model, config, p.runId, p.backend));
   await writeFile(join(modelDir, 'config.yaml'), YAML.stringify(config));
+  await writeErrorReferences(modelDir, p.errorReferences);
   for (const [i, dir] of unit.dirs.entries()) {
     const type = unit.data.metadata[i]!.type;
     await copyMetadata(dir, join(modelDir, 'preprocessing', type), (n) => n === 'preprocessing.yaml' || n === ALIGNMENT_REFERENCE_FILE);

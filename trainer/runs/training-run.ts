@@ -14,6 +14,7 @@ import type { BackendInfo } from '../model/backend.ts';
 import { train, type EpochReport, type TrainResult } from '../training/train.ts';
 import { stageArtifacts } from './artifacts.ts';
 import type { TrainingUnit } from './datasets.ts';
+import { measureErrorReferences } from './error-reference.ts';
 import { trainingRunName, trainingTags } from './tags.ts';
 
 export type TrainingStatus = 'FINISHED' | 'FAILED' | 'KILLED';
@@ -137,8 +138,10 @@ export async function runTraining(p: TrainingRunParams): Promise<TrainingRunOutc
     const lastEpoch = result.history.at(-1)?.epoch ?? 0;
     if (lastEpoch > 0) logger.logMetrics({ best_val_loss: result.bestValLoss, best_epoch: result.bestEpoch }, lastEpoch);
     logger.setTags({ 'pixal.stop_reason': result.stopReason, 'pixal.train_images': String(result.trainCount), 'pixal.validation_images': String(result.validationCount) });
+    // With the weights train() kept (the best epoch's, when restore_best): the model that detection will run.
+    const errorReferences = await measureErrorReferences(result.model, unit.data, config.preprocessing.preprocessor.weights);
     const stage = join(localDir, 'artifacts');
-    await stageArtifacts(stage, { result, unit, config, runId, runName, backend: p.backend, seconds: (performance.now() - started) / 1000 });
+    await stageArtifacts(stage, { result, unit, config, runId, runName, backend: p.backend, errorReferences, seconds: (performance.now() - started) / 1000 });
     await uploadArtifacts(client, runId, stage);
     status = result.stopReason === 'aborted' ? 'KILLED' : 'FINISHED';
   } catch (err) {

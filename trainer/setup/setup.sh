@@ -89,4 +89,13 @@ for (const [name, load] of Object.entries(checks)) {
 }
 process.exit(bad ? 1 : 0);
 "
+# --- the dashboard ---------------------------------------------------------------------------
+# `pixal server` serves the built web app (web/dist); rebuilt when any file under web/ is newer.
+if [ ! -f web/dist/index.html ] || [ -n "$(find web -path web/dist -prune -o -type f -newer web/dist/index.html -print -quit)" ]; then
+  say "building the dashboard (npm run build:web → web/dist)"
+  npm run --silent build:web
+else
+  say "dashboard build up to date (web/dist)"
+fi
+
 say "ready"

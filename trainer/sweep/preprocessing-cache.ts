@@ -2,13 +2,15 @@
 // <out_path>/sweep-cache/<key>/ (paths.yaml's layout, its out_path root moved there), where <key> hashes what
 // the datasets depend on: the preprocessing section, the one-hot flag (labels are written by preprocessing),
 // and the input images (names, sizes, modification times). A later sweep with the same key reuses them.
+// Within one sweep, configs that differ only in make_input's options (channels, pooling, ...) share one
+// remove_bg + align pass: the later ones take the first one's images and run make_input alone.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { PathsConfig } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
-import { listImages, listTypes, preprocessComponent, summaryLines, type ComponentOutcome } from '../pipeline/preprocess.ts';
+import { listImages, listTypes, preprocessComponent, summaryLines, type ComponentOutcome, type TypeImageSteps } from '../pipeline/preprocess.ts';
 import type { Reporter } from '../pipeline/report.ts';
 import type { WorkerPool } from '../pipeline/workers/pool.ts';
 import { resolveChannels } from '../pipeline/features/options.ts';
@@ -35,6 +37,12 @@ export function cacheKey(config: Config, listing: readonly string[]): string {
   return createHash('sha256').update(identity).digest('hex').slice(0, 12);
 }
 
+/** What remove_bg and align depend on: a config that agrees on these can reuse their images. */
+export function imageStepsKey(config: Config): string {
+  const { remove_background, alignment, rename_images } = config.preprocessing;
+  return JSON.stringify({ remove_background, alignment, rename_images });
+}
+
 export interface CachedPreprocessing {
   key: string;
   /** out/sweep-cache/<key>/<component>/: the preprocessed type folders, as pixal train -i takes them. */
@@ -56,6 +64,8 @@ export interface EnsureParams {
 export class PreprocessingCache {
   private listing: Promise<string[]> | undefined;
   private readonly done = new Map<string, Promise<CachedPreprocessing>>();
+  /** remove_bg + align results per imageStepsKey, from this sweep's preprocessings. */
+  private readonly imageSteps = new Map<string, Map<string, TypeImageSteps>>();
 
   constructor(private readonly componentDir: string) {}
 
@@ -81,7 +91,20 @@ export class PreprocessingCache {
       const outcome = JSON.parse(await readFile(marker, 'utf8')) as ComponentOutcome;
       return { key, componentDir, paths, cached: true, summary: summaryLines(`preprocessing ${key} (cached)`, outcome) };
     }
-    const outcome = await preprocessComponent({ componentDir: this.componentDir, component, config: p.config, paths, workers: p.pool.size, pool: p.pool, reporter: p.reporter });
+    const stepsKey = imageStepsKey(p.config);
+    const reuse = this.imageSteps.get(stepsKey);
+    const recorded = new Map<string, TypeImageSteps>();
+    const outcome = await preprocessComponent({
+      componentDir: this.componentDir,
+      component,
+      config: p.config,
+      paths,
+      workers: p.pool.size,
+      pool: p.pool,
+      reporter: p.reporter,
+      ...(reuse ? { reuseImageSteps: reuse } : { onImageSteps: (type, steps) => recorded.set(type, steps) }),
+    });
+    if (!reuse) this.imageSteps.set(stepsKey, recorded);
     const summary = summaryLines(`preprocessing ${key}`, outcome);
     if (!outcome.types.some((t) => t.dataset)) throw new Error(summary.join('\n'));
     await writeFile(marker, `${JSON.stringify(outcome, null, 2)}\n`);

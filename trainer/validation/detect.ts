@@ -1,9 +1,11 @@
-// Detection on prepared images: error maps through the model, each upsampled to its crop, an image score over the
-// crop's foreground, and every foreground pixel into the pixel histogram (labelled where a ground-truth mask
-// exists). Thresholds come afterwards (thresholds.ts), so what depends on them (decisions, anomalous fractions,
-// overlays) is computed from the kept pooled maps in a second, cheap pass.
+// Detection on prepared images: error maps through the model, normalised per pixel by the model's error reference
+// (detection.normalisation), each upsampled to its crop, an image score over the crop's foreground, and every
+// foreground pixel into the pixel histogram (labelled where a ground-truth mask exists). Thresholds come afterwards
+// (thresholds.ts), so what depends on them (decisions, anomalous fractions, overlays) is computed from the kept
+// pooled maps in a second, cheap pass.
 import type { DetectionOptions } from '../config/detection.ts';
 import { errorMaps } from '../detection/error-map.ts';
+import { normaliseMaps, type ErrorReference } from '../detection/normalisation.ts';
 import { PixelHistogram } from '../detection/pixel-histogram.ts';
 import { ReconstructionStats } from '../detection/reconstruction-stats.ts';
 import { anomalousFraction, imageScore } from '../detection/scores.ts';
@@ -17,6 +19,8 @@ export interface TypeDetection {
   scores: number[];
   /** (N, P) pooled error maps, kept for the threshold-dependent second pass. */
   maps: Float32Array;
+  /** Whether the maps are in units of each pixel's usual training error (detection.normalisation per_pixel). */
+  normalised: boolean;
   shape: [number, number];
   pixels: PixelHistogram;
   stats: ReconstructionStats;
@@ -28,6 +32,8 @@ export interface DetectParams {
   /** Loss weights per channel, as at training. */
   channelWeights: number[];
   options: DetectionOptions;
+  /** The model's error reference for this type, when it has one; used when options.normalisation is per_pixel. */
+  reference?: ErrorReference;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -53,7 +59,12 @@ export async function detectType(p: DetectParams): Promise<TypeDetection> {
     { channelWeights: p.channelWeights, foreground: set.foreground, ...(set.labels ? { labels: set.labels } : {}), stats },
     (done, total) => p.onProgress?.(done, 2 * total),
   );
-  const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, shape: set.shape, pixels: new PixelHistogram(), stats };
+  const normalised = p.options.normalisation === 'per_pixel' && p.reference !== undefined;
+  if (normalised) {
+    if (p.reference!.shape.join() !== set.shape.join()) throw new Error(`${set.type}: the model's error reference is ${p.reference!.shape.join('x')}, the images ${set.shape.join('x')}`);
+    normaliseMaps(maps, n, p.reference!, { epsilonQuantile: p.options.normalisation_epsilon_quantile, supportShare: p.options.support_share });
+  }
+  const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, normalised, shape: set.shape, pixels: new PixelHistogram(), stats };
   for (let i = 0; i < n; i++) {
     const item = set.items[i]!;
     const map = cropMap(detection, i);

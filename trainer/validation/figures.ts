@@ -67,9 +67,13 @@ export async function writeFigures(p: FigureParams): Promise<string[]> {
     await plot('confusion_matrix.png', confusionMatrixChart({ tp: metrics.tp, fp: metrics.fp!, tn: metrics.tn!, fn: metrics.fn! }, `${p.title}: images at threshold ${p.thresholds.image.toPrecision(3)}`));
   }
   if (p.plotting.plot_distributions) {
-    await plot('score_histogram.png', scoreHistogramChart(rows.map((r) => r.score), rows.map((r) => r.label), p.thresholds.image, `${p.title}: image scores (${p.detection.image_score})`));
-    await plot('pixel_loss_histogram.png', pixelLossHistogramChart(pixels, false, { title: `${p.title}: pixel loss`, threshold: p.thresholds.pixel }));
-    await plot('pixel_loss_histogram_log.png', pixelLossHistogramChart(pixels, true, { title: `${p.title}: pixel loss (log)`, threshold: p.thresholds.pixel }));
+    // Normalised maps are in units of each pixel's usual training error, not squared-error units: say so.
+    const normalised = p.detections.some((d) => d.normalised);
+    const units = normalised ? ', errors / each pixel\'s usual training error' : '';
+    const axis = normalised ? { axis: { label: 'image score', unit: "× the pixel's usual error" } } : {};
+    await plot('score_histogram.png', scoreHistogramChart(rows.map((r) => r.score), rows.map((r) => r.label), p.thresholds.image, `${p.title}: image scores (${p.detection.image_score})`, axis));
+    await plot('pixel_loss_histogram.png', pixelLossHistogramChart(pixels, false, { title: `${p.title}: pixel loss${units}`, threshold: p.thresholds.pixel }));
+    await plot('pixel_loss_histogram_log.png', pixelLossHistogramChart(pixels, true, { title: `${p.title}: pixel loss (log)${units}`, threshold: p.thresholds.pixel }));
   }
   const stats = p.detections.map((d) => d.stats.summary());
   const merged = stats.length === 1 ? stats[0]! : mergeSummaries(p.detections.map((d) => d.stats));
@@ -98,6 +102,7 @@ export async function writeFigures(p: FigureParams): Promise<string[]> {
         image: await readImage(item.croppedFile, 4),
         map: cropMap(d, i),
         threshold: p.thresholds.pixel,
+        ...(d.normalised ? { mapCaption: 'pixel error (× its usual error)' } : {}),
         ...(item.groundTruth ? { groundTruth: item.groundTruth } : {}),
         title: figureTitle({ file: `${d.type}/${item.name}`, score: row.score, normalisedScore: row.normalised_score, label: label(row.label), prediction: row.prediction ? 'defective' : 'good' }),
       });

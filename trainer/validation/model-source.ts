@@ -1,7 +1,8 @@
 // The model a validation uses, picked by run ID (`--run`) or model URI (`--model models:/NAME@ALIAS`,
 // `models:/NAME/VERSION`, `runs:/ID/model`), resolved through MLflow REST (our server or any MLflow), its files
 // downloaded once into a local cache keyed by run (a run's artifacts do not change), and rebuilt: the tfjs model,
-// the effective config it was trained with, and each type's preprocessing metadata and alignment reference.
+// the effective config it was trained with, each type's preprocessing metadata and alignment reference, and the
+// per-pixel error references detection normalises by (absent in models trained before pixal stored them).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -10,6 +11,8 @@ import type * as tf from '@tensorflow/tfjs';
 import YAML from 'yaml';
 import { validateConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { readErrorReferences } from '../detection/normalisation-file.ts';
+import type { ErrorReference } from '../detection/normalisation.ts';
 import type { MlflowClient, ResolvedModel } from '../mlflow/client.ts';
 import { hasErrorCode } from '../mlflow/errors.ts';
 import { loadModel, type ModelInfo } from '../model/io.ts';
@@ -43,6 +46,8 @@ export interface TrainedModel {
   config: Config;
   /** Per type the model serves: its preprocessing. */
   types: Map<string, TypePreprocessing>;
+  /** Per type: the model's error on its training images; undefined for a model trained without them. */
+  errorReferences?: Map<string, ErrorReference>;
 }
 
 /** Default cache: $XDG_CACHE_HOME/pixal/models, else ~/.cache/pixal/models; PIXAL_MODEL_CACHE overrides. */
@@ -131,6 +136,9 @@ export async function fetchModel(client: MlflowClient, ref: ModelRef, cacheDir =
   const { model, info } = await loadModel(dir);
   const config = await readConfig(join(dir, 'config.yaml'));
   const types = await readTypes(dir);
+  const errorReferences = await readErrorReferences(dir).catch((err: unknown) => {
+    throw new ModelSourceError(err instanceof Error ? err.message : String(err));
+  });
   return {
     ref: refLabel(ref),
     runId: resolved.runId,
@@ -141,5 +149,6 @@ export async function fetchModel(client: MlflowClient, ref: ModelRef, cacheDir =
     info,
     config,
     types,
+    ...(errorReferences ? { errorReferences } : {}),
   };
 }

@@ -1,7 +1,8 @@
 // The image and pixel thresholds of a validation. `adaptive` takes the F1-optimal ones from this set's labels and
 // stores them on the training run (tags below) so that a later, unlabelled batch reuses them; without labels it
 // takes the stored ones; without those, PIXAL's loss_cut. Both are in pixel-error units (image scores are means
-// or maxima of pixel errors), so loss_cut means the same for pixels and images.
+// or maxima of pixel errors), so loss_cut means the same for pixels and images. Stored thresholds carry the units
+// of the maps they were learned on (per-pixel normalised or raw), and are reused only on maps in the same units.
 import type { DetectionOptions } from '../config/detection.ts';
 import type { PlottingOptions } from '../config/plotting.ts';
 import { f1OptimalThreshold } from '../detection/metrics.ts';
@@ -13,7 +14,12 @@ export const THRESHOLD_TAGS = {
   pixel: 'pixal.threshold.pixel',
   /** The validation run whose labelled images gave the stored thresholds. */
   from: 'pixal.threshold.validation_run_id',
+  /** detection.normalisation of the maps they were learned on (absent: none, as before pixal normalised). */
+  normalisation: 'pixal.threshold.normalisation',
 } as const;
+
+/** The units of an error map: normalised per pixel by the model's error reference, or the raw error. */
+export type MapUnits = 'per_pixel' | 'none';
 
 export interface Thresholds {
   image: number;
@@ -28,6 +34,7 @@ export interface StoredThresholds {
   image?: number;
   pixel?: number;
   from?: string;
+  normalisation: MapUnits;
 }
 
 /** The thresholds a training run's tags hold, if any. */
@@ -35,7 +42,12 @@ export function storedThresholds(tags: Record<string, string>): StoredThresholds
   const number = (key: string) => (tags[key] !== undefined && Number.isFinite(Number(tags[key])) ? Number(tags[key]) : undefined);
   const image = number(THRESHOLD_TAGS.image);
   const pixel = number(THRESHOLD_TAGS.pixel);
-  return { ...(image !== undefined ? { image } : {}), ...(pixel !== undefined ? { pixel } : {}), ...(tags[THRESHOLD_TAGS.from] ? { from: tags[THRESHOLD_TAGS.from] } : {}) };
+  return {
+    ...(image !== undefined ? { image } : {}),
+    ...(pixel !== undefined ? { pixel } : {}),
+    ...(tags[THRESHOLD_TAGS.from] ? { from: tags[THRESHOLD_TAGS.from] } : {}),
+    normalisation: tags[THRESHOLD_TAGS.normalisation] === 'per_pixel' ? 'per_pixel' : 'none',
+  };
 }
 
 export interface ThresholdInputs {
@@ -46,6 +58,8 @@ export interface ThresholdInputs {
   labels: readonly (0 | 1 | null)[];
   pixels: PixelHistogram;
   stored: StoredThresholds;
+  /** The units of this set's maps: stored thresholds in other units are not used. */
+  normalisation: MapUnits;
   /** The training run, to say where stored thresholds come from. */
   sourceRunId: string;
 }
@@ -68,7 +82,11 @@ export function chooseThresholds(p: ThresholdInputs): Thresholds {
       learned: true,
     };
   }
-  if (p.stored.image !== undefined || p.stored.pixel !== undefined) {
+  const storedAny = p.stored.image !== undefined || p.stored.pixel !== undefined;
+  if (storedAny && p.stored.normalisation !== p.normalisation) {
+    return { image: lossCut, pixel: lossCut, origin: `${lossCutOrigin}: the thresholds stored on training run ${p.sourceRunId} are for normalisation ${p.stored.normalisation} maps, these are ${p.normalisation}`, learned: false };
+  }
+  if (storedAny) {
     const from = p.stored.from ? ` by validation run ${p.stored.from}` : '';
     return { image: p.stored.image ?? lossCut, pixel: p.stored.pixel ?? lossCut, origin: `stored on training run ${p.sourceRunId}${from}`, learned: false };
   }

@@ -25,7 +25,7 @@ import { prepareValidationSet, type PreparedSet } from './prepare.ts';
 import { loadPreparedSet, PREPARED_FILE, savePreparedSet } from './prepared-store.ts';
 import type { PreprocessingMetadata } from '../pipeline/features/metadata.ts';
 import { HEADLINE_METRICS, mergedPixels, scoresCsv, summarise, type ValidationSummary } from './results.ts';
-import { chooseThresholds, storedThresholds, THRESHOLD_TAGS, type Thresholds } from './thresholds.ts';
+import { chooseThresholds, storedThresholds, THRESHOLD_TAGS, type MapUnits, type Thresholds } from './thresholds.ts';
 
 export interface ValidateParams {
   client: MlflowClient;
@@ -48,6 +48,8 @@ export interface ModelValidation {
   runId?: string;
   summary?: ValidationSummary;
   thresholds?: Thresholds;
+  /** The units its maps were scored in: per-pixel normalised, or raw (normalisation none, or no reference). */
+  normalisation?: MapUnits;
   /** Local copy of the run's artifacts. */
   stage?: string;
   skipped: { type: string; file: string; reason: string }[];
@@ -115,10 +117,20 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
       result.skipped.push(...set.skipped.map((s) => ({ type, file: s.file, reason: `${s.step}: ${s.reason}` })));
       sets.push(set);
     }
+    // All of a model's types in one unit, so that its thresholds (over all of them) compare like with like.
+    const references = p.config.detection.normalisation === 'per_pixel' && types.every((t) => model.errorReferences?.has(t)) ? model.errorReferences : undefined;
+    if (p.config.detection.normalisation === 'per_pixel' && !references) {
+      p.reporter.warn(`run ${model.runId}: no per-pixel error reference for ${types.join(', ')} (trained before pixal stored one); scored without normalisation`);
+    }
+    const units: MapUnits = references ? 'per_pixel' : 'none';
+    result.normalisation = units;
     const detections: TypeDetection[] = [];
     for (const set of sets) {
       const step = p.reporter.step(`${set.type}: detect`, set.items.length * 2);
-      detections.push(await detectType({ model: model.model, set, channelWeights: model.config.preprocessing.preprocessor.weights, options: p.config.detection, onProgress: (d, t) => step.progress(d, t) }));
+      const reference = references?.get(set.type);
+      detections.push(
+        await detectType({ model: model.model, set, channelWeights: model.config.preprocessing.preprocessor.weights, options: p.config.detection, ...(reference ? { reference } : {}), onProgress: (d, t) => step.progress(d, t) }),
+      );
       step.end(`${set.items.length} images`);
     }
 
@@ -132,6 +144,7 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
       labels: rows.map((r) => r.label),
       pixels: mergedPixels(detections),
       stored: storedThresholds(sourceTags),
+      normalisation: units,
       sourceRunId: model.runId,
     });
     const summary = summarise(detections, thresholds);
@@ -151,7 +164,7 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
     await mkdir(join(stage, 'metadata'), { recursive: true });
     await writeFile(
       join(stage, 'metadata', 'validation.yaml'),
-      YAML.stringify({ model: model.ref, model_uri: model.uri, source_run_id: model.runId, component, types, input: p.componentDir, dataset_digest: datasetDigest, thresholds, metrics: summary.metrics, skipped: result.skipped }),
+      YAML.stringify({ model: model.ref, model_uri: model.uri, source_run_id: model.runId, component, types, input: p.componentDir, dataset_digest: datasetDigest, normalisation: units, thresholds, metrics: summary.metrics, skipped: result.skipped }),
     );
 
     // Everything is computed: now the run, in one go.
@@ -167,6 +180,7 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
         'pixal.type': types.join(','),
         'pixal.dataset_digest': datasetDigest,
         'pixal.threshold_origin': thresholds.origin.slice(0, VALUE_LIMITS.tag),
+        'pixal.normalisation': units,
         'pixal.version': PIXAL_VERSION,
         'mlflow.source.name': p.prepared ? 'pixal detect' : 'pixal validate',
         ...(model.modelVersion ? { 'pixal.model_name': model.modelVersion.name, 'pixal.model_version': model.modelVersion.version } : {}),
@@ -192,6 +206,7 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
               { key: THRESHOLD_TAGS.image, value: String(thresholds.image) },
               { key: THRESHOLD_TAGS.pixel, value: String(thresholds.pixel) },
               { key: THRESHOLD_TAGS.from, value: result.runId },
+              { key: THRESHOLD_TAGS.normalisation, value: units },
             ]
           : []),
       ],
@@ -215,7 +230,7 @@ export function validationLines(outcome: ValidateOutcome): string[] {
       return [
         `${head}, ${m.images} images (${m.labelled_images} labelled, ${m.defective_images} defective), ${m.predicted_defective} predicted defective`,
         `  image AUROC ${fmt(m.image_auroc)}  AP ${fmt(m.image_ap)}  F1 ${fmt(m.f1)}  |  pixel AUROC ${fmt(m.pixel_auroc)}  AP ${fmt(m.pixel_ap)}  F1 ${fmt(m.pixel_f1)}`,
-        `  thresholds: image ${v.thresholds!.image.toPrecision(4)}, pixel ${v.thresholds!.pixel.toPrecision(4)} (${v.thresholds!.origin})`,
+        `  thresholds: image ${v.thresholds!.image.toPrecision(4)}, pixel ${v.thresholds!.pixel.toPrecision(4)} (${v.thresholds!.origin}); ${v.normalisation === 'per_pixel' ? 'errors normalised per pixel' : 'raw errors'}`,
         `  validation run ${v.runId}; files: ${v.stage}`,
         ...v.skipped.map((s) => `  skipped ${s.type}/${basename(s.file)}: ${s.reason}`),
       ];

@@ -1,7 +1,8 @@
 // Timing of the dashboard API's two heavy reads over HTTP on a real server (not a test: no
 // assertions on time).   npx tsx tests/server/dashboard/benchmark.ts [table|histories|both]
 //  - POST /api/pixal/runs/table: 10k runs x 30 params x 5 metrics x 5 tags, all of them, and with a filter;
-//  - POST /api/pixal/metrics/histories: 100 runs x 5 metrics x 10k steps (5M points), 1000 and 500 points per series.
+//  - POST /api/pixal/metrics/histories: 100 runs x 5 metrics x 10k steps (5M points), 1000 and 500 points per series;
+//  both also in `format: 'columns'` (the first call of each is the cold one).
 // Stores are seeded straight into SQLite in one transaction, then `pixal server` runs in a child
 // process, so the client's own work (reading megabytes of JSON) is not counted against the server.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,6 +53,7 @@ const post = (url: string, body: object) => () => fetch(url, { method: 'POST', h
 if (which === 'table' || which === 'both') {
   await withStore({ runs: 10_000, params: 30, metrics: 5, tags: 5, steps: 0 }, async (url) => {
     await timed('runs/table, 10k runs', 5, post(`${url}/api/pixal/runs/table`, { experiment_ids: ['1'] }));
+    await timed('runs/table, 10k runs, columns (all chunks; repeats are served from the cache)', 5, post(`${url}/api/pixal/runs/table`, { experiment_ids: ['1'], format: 'columns' }));
     await timed('runs/table, filter + order_by', 5, post(`${url}/api/pixal/runs/table`, { experiment_ids: ['1'], filter: "params.param_1 = '2' and metrics.metric_0 > 0.5", order_by: ['metrics.metric_1 DESC'] }));
   });
 }
@@ -60,6 +62,7 @@ if (which === 'histories' || which === 'both') {
   await withStore({ runs: 100, params: 3, metrics: 5, tags: 2, steps: 10_000 }, async (url, ids) => {
     const keys = ['metric_0', 'metric_1', 'metric_2', 'metric_3', 'metric_4'];
     await timed('histories 100x5x10k, 1000 points', 5, post(`${url}/api/pixal/metrics/histories`, { run_ids: ids, metric_keys: keys, max_points: 1000 }));
+    await timed('histories 100x5x10k, 1000 points, columns (repeats are served from kept series)', 5, post(`${url}/api/pixal/metrics/histories`, { run_ids: ids, metric_keys: keys, max_points: 1000, format: 'columns' }));
     await timed('histories 100x5x10k, 500 points', 5, post(`${url}/api/pixal/metrics/histories`, { run_ids: ids, metric_keys: keys, max_points: 500 }));
     await timed('histories 100x5x10k, 1000 points, x=time', 5, post(`${url}/api/pixal/metrics/histories`, { run_ids: ids, metric_keys: keys, max_points: 1000, x: 'time' }));
   });

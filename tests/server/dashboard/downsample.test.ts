@@ -1,8 +1,13 @@
 // Min/max downsampling: spikes survive, first and last stay, x order is kept, the budget holds.
 import { describe, expect, it } from 'vitest';
-import { downsampleMinMax, MIN_POINTS, type Point } from '../../../server/dashboard/downsample.ts';
+import { downsampleMinMax as downsampleXY, MIN_POINTS, type XY } from '../../../server/dashboard/downsample.ts';
 
+type Point = [number, number];
 const curve = (n: number, y: (i: number) => number): Point[] => Array.from({ length: n }, (_, i) => [i, y(i)]);
+const xy = (points: Point[]): XY => ({ x: points.map((p) => p[0]), y: points.map((p) => p[1]) });
+const pairs = ({ x, y }: XY): Point[] => x.map((v, i) => [v, y[i]!]);
+/** The same checks as on [x, y] pairs, through the two-array form. */
+const downsampleMinMax = (points: Point[], maxPoints: number): Point[] => pairs(downsampleXY(xy(points), maxPoints));
 
 describe('downsampleMinMax', () => {
   it('returns short series as they are', () => {
@@ -41,6 +46,11 @@ describe('downsampleMinMax', () => {
       [8, -2],
       [9, 7],
     ]);
+  });
+
+  it('keeps both arrays the same length', () => {
+    const out = downsampleXY(xy(curve(1_000, (i) => (i % 7) - (i % 3))), 50);
+    expect(out.x).toHaveLength(out.y.length);
   });
 
   it('refuses a budget too small to keep the extremes', () => {

@@ -116,6 +116,16 @@ describe('metric histories', () => {
     expect(series!.points.at(-1)).toEqual([3999, 0.001]);
   });
 
+  it('sends the same points as x and y arrays when asked for columns, for step and time', async () => {
+    for (const x of ['step', 'time']) {
+      const body = { run_ids: [longRun, shortRun], metric_keys: ['loss', 'acc', 'lr'], max_points: 120, x };
+      const pairs = await histories(body);
+      const cols = ok<{ series: { run_id: string; key: string; total_points: number; x: number[]; y: number[] }[] }>(await d.post('/api/pixal/metrics/histories', { ...body, format: 'columns' })).series;
+      expect(cols.map(({ run_id, key, total_points, x: xs, y }) => ({ run_id, key, total_points, points: xs.map((v, i) => [v, y[i]]) }))).toEqual(pairs);
+      expect(cols.some((s) => s.x.length > 50)).toBe(true);
+    }
+  });
+
   it('refuses a bad request naming the field', async () => {
     const cases: [Json, RegExp][] = [
       [{ metric_keys: ['loss'] }, /'run_ids'/],
@@ -124,6 +134,7 @@ describe('metric histories', () => {
       [{ run_ids: [longRun], metric_keys: ['loss'], max_points: 3 }, /'max_points'/],
       [{ run_ids: [longRun], metric_keys: ['loss'], max_points: 10_001 }, /'max_points'/],
       [{ run_ids: [longRun], metric_keys: ['loss'], x: 'epoch' }, /'x'/],
+      [{ run_ids: [longRun], metric_keys: ['loss'], format: 'binary' }, /'format'/],
     ];
     for (const [body, message] of cases) {
       const reply = await d.post('/api/pixal/metrics/histories', body);

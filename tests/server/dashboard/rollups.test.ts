@@ -88,4 +88,25 @@ describe('metric rollups', () => {
     const watermark = db.$client.prepare('SELECT last_metric_id FROM metric_rollup_state').pluck().get();
     expect(watermark).toBe(db.$client.prepare('SELECT max(id) FROM metrics').pluck().get());
   });
+
+  it('name each series whose rollups a catch-up changed, and no other', async () => {
+    const { experiments, runs } = trackingStore(db.$client);
+    const experimentId = experiments.create('rollup-changes', undefined, []);
+    const [a, b] = [0, 1].map((i) => (runs.create({ experimentId, userId: 't', startTime: i, tags: [] }) as { info: { run_id: string } }).info.run_id);
+    const rollups = new MetricRollups(db.$client);
+    await rollups.upToDate();
+    const heard: string[] = [];
+    const unsubscribe = rollups.onSeriesChange((run, key) => heard.push(`${run}/${key}`));
+    runs.logBatch(a!, { metrics: [{ key: 'loss', value: 1, timestamp: 1, step: 0 }, { key: 'acc', value: 0.5, timestamp: 1, step: 0 }], params: [], tags: [] });
+    runs.logBatch(b!, { metrics: [{ key: 'loss', value: 2, timestamp: 1, step: 0 }], params: [], tags: [] });
+    await rollups.upToDate();
+    expect(heard.sort()).toEqual([`${a}/acc`, `${a}/loss`, `${b}/loss`].sort());
+    heard.length = 0;
+    await rollups.upToDate();
+    expect(heard).toEqual([]);
+    unsubscribe();
+    runs.logBatch(b!, { metrics: [{ key: 'loss', value: 3, timestamp: 2, step: 1 }], params: [], tags: [] });
+    await rollups.upToDate();
+    expect(heard).toEqual([]);
+  });
 });

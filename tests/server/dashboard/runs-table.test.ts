@@ -1,11 +1,15 @@
 // POST /api/pixal/runs/table on a real server: every matching run in one answer, in the order and
-// with the filter semantics of runs/search (the same parser and SQL), compact rows, key unions.
+// with the filter semantics of runs/search (the same parser and SQL), compact rows, key unions; and
+// the same table as NDJSON chunks of columns (`format: 'columns'`), read by the web's own decoder.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../server/db/open.ts';
 import type { Json } from '../../support/rest.ts';
+import type { RunsChunk } from '../../../web/src/api/types.ts';
+import { TableBuilder } from '../../../web/src/data/runsChunk.ts';
+import { FIRST_CHUNK } from '../../../server/dashboard/runs-table.ts';
 import { ok, startDashboard, type Dashboard } from './fixture.ts';
 import { seedRuns } from './seed-sql.ts';
 
@@ -62,6 +66,20 @@ beforeAll(async () => {
 afterAll(async () => d?.close());
 
 const table = async (body: Json): Promise<Table> => ok<Table>(await d.post('/api/pixal/runs/table', body));
+
+/** The columns answer of a server: its chunks, and the table the web builds from them. */
+async function columns(on: Dashboard, body: Json): Promise<{ chunks: RunsChunk[]; table: Table }> {
+  const reply = await on.post('/api/pixal/runs/table', { ...body, format: 'columns' });
+  expect(reply.status, reply.text.slice(0, 300)).toBe(200);
+  expect(reply.text.endsWith('\n')).toBe(true);
+  const chunks = reply.text.trimEnd().split('\n').map((line) => JSON.parse(line) as RunsChunk);
+  const builder = new TableBuilder();
+  for (const chunk of chunks) builder.add(chunk);
+  return { chunks, table: builder.table() as Table };
+}
+
+/** The rows answer as the web's decoder reads it: metrics as numbers ("NaN" → NaN). */
+const asDecoded = (t: Table): Table => ({ ...t, runs: t.runs.map((r) => ({ ...r, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, Number(v)])) })) });
 
 /** run IDs of runs/search with the same request, all pages. */
 async function searchIds(body: Json): Promise<string[]> {
@@ -142,6 +160,64 @@ describe('runs table', () => {
     const bad = await d.post('/api/pixal/runs/table', { experiment_ids: [experimentId], run_view_type: 'SOME' });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toMatch(/'run_view_type'/);
+  });
+});
+
+describe('runs table as chunks of columns', () => {
+  it('holds the same table as the rows answer, for every filter and order', async () => {
+    const requests: Json[] = [{}, { filter: "params.channels = 'HSV'" }, { order_by: ['metrics.loss DESC'] }, { run_view_type: 'ALL' }, { filter: "params.channels = 'none'" }];
+    for (const request of requests) {
+      const body = { experiment_ids: [experimentId], ...request };
+      const { chunks, table: fromColumns } = await columns(d, body);
+      expect(fromColumns, JSON.stringify(request)).toEqual(asDecoded(await table(body)));
+      expect(chunks).toHaveLength(1);
+      expect(chunks[0]!.total).toBe(fromColumns.runs.length);
+    }
+  });
+
+  it('writes each distinct key list once', async () => {
+    const [chunk] = (await columns(d, { experiment_ids: [experimentId], filter: "params.channels = 'RGB'" })).chunks;
+    expect(chunk!.params.keys).toEqual([['channels', 'pool']]);
+    expect(chunk!.params.key_set).toEqual([0, 0, 0, 0]);
+  });
+
+  it('answers a bad filter with the same 400, before any chunk', async () => {
+    const reply = await d.post('/api/pixal/runs/table', { experiment_ids: [experimentId], filter: 'metrics.loss >', format: 'columns' });
+    expect(reply.status).toBe(400);
+    expect(reply.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+    const format = await d.post('/api/pixal/runs/table', { experiment_ids: [experimentId], format: 'csv' });
+    expect(format.status).toBe(400);
+    expect(format.json.message).toMatch(/'format'/);
+  });
+
+  it('shows a write made after the table was served, whatever the write', async () => {
+    const body = { experiment_ids: [experimentId], filter: "attributes.run_name = 'trial-3'" };
+    const before = (await columns(d, body)).table.runs[0]!;
+    expect((await columns(d, body)).table.runs[0]).toEqual(before); // served again
+    await d.api.ok('POST', 'runs/log-parameter', { run_id: before.run_id, key: 'augment', value: 'flip' });
+    expect((await columns(d, body)).table.runs[0]!.params).toEqual({ ...before.params, augment: 'flip' });
+    await d.api.ok('POST', 'runs/set-tag', { run_id: before.run_id, key: 'note', value: 'late' });
+    expect((await columns(d, body)).table.runs[0]!.tags.note).toBe('late');
+  });
+
+  it('sends a big table in growing chunks, the first one a screenful', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixal-dashboard-'));
+    const db = openDb(join(dir, 'store.db'));
+    db.$client.prepare("INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (8, 'mid', 'mlflow-artifacts:/8', 0, 0)").run();
+    seedRuns(db.$client, { experimentId: 8, runs: 1_234, params: 4, metrics: 2, tags: 3, steps: 0 });
+    db.$client.close();
+    const mid = await startDashboard({ dir });
+    try {
+      const { chunks, table: fromColumns } = await columns(mid, { experiment_ids: ['8'] });
+      expect(chunks.map((c) => c.run_id.length)).toEqual([FIRST_CHUNK, 4 * FIRST_CHUNK, 1_234 - 5 * FIRST_CHUNK]);
+      expect(chunks.every((c) => c.total === 1_234)).toBe(true);
+      expect(fromColumns).toEqual(asDecoded(ok<Table>(await mid.post('/api/pixal/runs/table', { experiment_ids: ['8'] }))));
+      expect(fromColumns.runs[0]!.run_name).toBe('run-1233'); // newest first, across chunks
+      expect(fromColumns.runs.at(-1)!.run_name).toBe('run-0');
+    } finally {
+      await mid.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,27 +1,31 @@
 // `pixal demo` as a user runs it: the real CLI in a child process, then the store read back through a fresh
-// server and the trainer's MLflow client. Per type: a preprocessing run, a training run and a validation run of
-// that model on the dataset's labelled test images. Run twice, the dataset is reused and new runs are added.
+// server and the trainer's MLflow client. One sweep run with a child training run per grid point (channels x pool)
+// and image type, a validation run of every model, and per type the best model registered with the alias
+// production. A second demo, logging to that server through MLFLOW_TRACKING_URI, reuses the dataset and every
+// preprocessing and moves the alias to its own best model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../../../server/main.ts';
-import { loadConfig } from '../../../trainer/config/load.ts';
-import { flattenParams } from '../../../trainer/config/params.ts';
-import { DEMO_CONFIG_SETS } from '../../../trainer/demo/options.ts';
 import { MlflowClient } from '../../../trainer/mlflow/client.ts';
 import type { Run } from '../../../trainer/mlflow/types.ts';
-import { trainingRunName } from '../../../trainer/runs/tags.ts';
 
 const BIN = fileURLToPath(new URL('../../../trainer/cli/bin.mjs', import.meta.url));
 const TYPES = ['back', 'front'];
-/** The config the demo runs with, whatever configs/parameters.yaml says today. */
-const CONFIG = loadConfig({ sets: DEMO_CONFIG_SETS });
-/** One demo at 480x270: preprocessing, two trainings, two validations (about half a minute on two idle cores). */
-const DEMO_TIMEOUT_MS = 240_000;
+const POINTS = [
+  ['RGB', '2'],
+  ['RGB', '4'],
+  ['HSV', '2'],
+  ['HSV', '4'],
+  ['LAB_ab', '2'],
+  ['LAB_ab', '4'],
+];
+/** One demo at 480x270: six preprocessings (one remove_bg + align), twelve trainings, twelve validations. */
+const DEMO_TIMEOUT_MS = 900_000;
 
 interface CliRun {
   code: number;
@@ -33,13 +37,13 @@ interface CliRun {
 function runDemo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MLFLOW_')));
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'demo', ...args], { env: { ...base, ...env }, timeout: DEMO_TIMEOUT_MS }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, 'demo', ...args], { env: { ...base, ...env }, timeout: DEMO_TIMEOUT_MS, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
 }
 
-/** A tracking server over an existing store (or a fresh one), as `pixal server` would open it. */
+/** A tracking server over an existing store, as `pixal server` would open it. */
 function serve(mlruns: string): Promise<RunningServer> {
   return startServer({ host: '127.0.0.1', port: 0, backendStoreUri: `sqlite:///${join(mlruns, 'pixal.db')}`, artifactsDestination: mlruns, logLevel: 'silent' });
 }
@@ -48,33 +52,54 @@ async function demoRuns(server: RunningServer): Promise<{ client: MlflowClient; 
   const client = new MlflowClient({ trackingUri: server.url }, {});
   const experiment = await client.getExperimentByName('pixal-demo');
   expect(experiment, 'experiment pixal-demo').toBeDefined();
-  const { runs } = await client.searchRuns({ experimentIds: [experiment!.experimentId], orderBy: ['attributes.start_time ASC'] });
+  const { runs } = await client.searchRuns({ experimentIds: [experiment!.experimentId], orderBy: ['attributes.start_time ASC'], maxResults: 1000 });
   return { client, runs };
 }
 
-const asMap = (entries: { key: string; value: unknown }[]) => Object.fromEntries(entries.map((e) => [e.key, e.value]));
 const tag = (run: Run, key: string) => run.data.tags.find((t) => t.key === key)?.value;
+const param = (run: Run, key: string) => run.data.params.find((p) => p.key === key)?.value;
 const metric = (run: Run, key: string) => run.data.metrics.find((m) => m.key === key)?.value;
+const ofKind = (runs: Run[], kind: string) => runs.filter((r) => tag(r, 'pixal.kind') === kind);
 
-/** The runs of one kind (preprocessing, training, validation) for one type, oldest first. */
-const runsOf = (runs: Run[], kind: string, type: string) => runs.filter((r) => tag(r, 'pixal.kind') === kind && tag(r, 'pixal.type') === type);
-
-/** [run name, kind, type, status] of every run, sorted: what one or more demos should have left. */
-function shape(runs: Run[]): string[][] {
-  return runs.map((r) => [r.info.runName, tag(r, 'pixal.kind')!, tag(r, 'pixal.type')!, r.info.status]).sort((a, b) => a.join().localeCompare(b.join()));
+/** The training run the test itself finds best for `type` among `trainings`: image AUROC, then pixel AUROC, then grid order. */
+function expectedBest(trainings: Run[], validations: Run[], type: string): Run {
+  const scored = trainings
+    .filter((r) => tag(r, 'pixal.type') === type)
+    .map((training) => {
+      const validation = validations.find((v) => tag(v, 'pixal.source_run_id') === training.info.runId)!;
+      const rank = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? -Infinity : v);
+      return { training, image: rank(metric(validation, 'image_auroc')), pixel: rank(metric(validation, 'pixel_auroc')), index: Number(tag(training, 'pixal.sweep_index')) };
+    })
+    .sort((a, b) => b.image - a.image || b.pixel - a.pixel || a.index - b.index);
+  return scored[0]!.training;
 }
 
-/** What one demo leaves per type: three finished runs, named by step. */
-function expectedShape(times = 1): string[][] {
-  const one = TYPES.flatMap((type) => {
-    const training = trainingRunName(CONFIG, type);
-    return [
-      [`preprocess-${type}`, 'preprocessing', type, 'FINISHED'],
-      [training, 'training', type, 'FINISHED'],
-      [`validate-${training}-flex`, 'validation', type, 'FINISHED'],
-    ];
-  });
-  return Array.from({ length: times }, () => one).flat().sort((a, b) => a.join().localeCompare(b.join()));
+/** Checks one demo's sweep in `runs`: its parent, 12 children over grid x types, 12 validations; returns them. */
+function checkSweep(runs: Run[], parent: Run): { trainings: Run[]; validations: Run[] } {
+  expect(parent.info.status).toBe('FINISHED');
+  expect(JSON.parse(tag(parent, 'pixal.grid')!)).toEqual([
+    { key: 'preprocessing.preprocessor.channels', values: ['RGB', 'HSV', 'LAB_ab'] },
+    { key: 'preprocessing.preprocessor.pool_size', values: ['2', '4'] },
+  ]);
+  const trainings = ofKind(runs, 'training').filter((r) => tag(r, 'mlflow.parentRunId') === parent.info.runId);
+  const grid = trainings.map((r) => [param(r, 'preprocessing.preprocessor.channels'), param(r, 'preprocessing.preprocessor.pool_size'), tag(r, 'pixal.type')].join(' '));
+  expect(grid.sort()).toEqual(POINTS.flatMap(([c, p]) => TYPES.map((t) => `${c} ${p} ${t}`)).sort());
+  for (const r of trainings) {
+    expect(r.info.status).toBe('FINISHED');
+    // The demo's own fast settings, whatever configs/parameters.yaml says today.
+    expect(param(r, 'model_training.model_kind')).toBe('conv');
+    expect(param(r, 'model_training.n_epochs')).toBe('40');
+    expect(param(r, 'preprocessing.alignment.apply_alignment')).toBe('true');
+  }
+  const ids = new Set(trainings.map((r) => r.info.runId));
+  const validations = ofKind(runs, 'validation').filter((v) => ids.has(tag(v, 'pixal.source_run_id')!));
+  expect(validations.map((v) => tag(v, 'pixal.source_run_id')).sort()).toEqual([...ids].sort());
+  for (const v of validations) {
+    expect(v.info.status).toBe('FINISHED');
+    expect(metric(v, 'image_auroc')).toBeTypeOf('number');
+    expect(metric(v, 'images')).toBe(10); // 4 good and one of each of the 6 defect kinds
+  }
+  return { trainings, validations };
 }
 
 describe('pixal demo', () => {
@@ -83,98 +108,61 @@ describe('pixal demo', () => {
   const args = ['--dir', dir, '--port', '0', '--size', '480x270', '--no-serve', '--quiet'];
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('logs per type a preprocessing, a training and a validation run; a second demo reuses the dataset', { timeout: 2 * DEMO_TIMEOUT_MS }, async () => {
+  it('sweeps channels x pool, validates every model and promotes the best of each type; a second demo reuses everything and moves the alias', { timeout: 2 * DEMO_TIMEOUT_MS }, async () => {
     const first = await runDemo(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^data: .*\/demo\/data: generated$/m);
-    expect(first.stdout).toMatch(/^experiment: http:\/\/127\.0\.0\.1:\d+\/#\/experiments\/\d+$/m);
-    for (const type of TYPES) expect(existsSync(join(dir, 'out', 'flex', type, 'out.npz')), `${type}/out.npz`).toBe(true);
+    expect(first.stdout).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/runs\?exp=\d+$/m);
     const manifest = join(dir, 'data', 'manifest.json');
     const generatedAt = statSync(manifest).mtimeMs;
+    // Six preprocessings, one remove_bg + align pass: only the first one's step folders hold images.
+    const cache = join(dir, 'out', 'sweep-cache');
+    const keys = readdirSync(cache);
+    expect(keys).toHaveLength(6);
+    for (const type of TYPES) {
+      const alignedDir = (k: string) => join(cache, k, 'flex', type, 'preprocessed_images', 'aligned_images');
+      const aligned = keys.filter((k) => existsSync(alignedDir(k)) && readdirSync(alignedDir(k)).some((f) => f.endsWith('.png')));
+      expect(aligned, `${type}: variants with aligned images of their own`).toHaveLength(1);
+      for (const k of keys) expect(existsSync(join(cache, k, 'flex', type, 'metadata', 'alignment_reference.png')), `${k}/${type} reference`).toBe(true);
+    }
 
-    let server = await serve(join(dir, 'mlruns'));
+    const server = await serve(join(dir, 'mlruns'));
     try {
-      const { client, runs } = await demoRuns(server);
-      expect(shape(runs)).toEqual(expectedShape());
+      const { client, runs: firstRuns } = await demoRuns(server);
+      let runs = firstRuns;
+      const [parent] = ofKind(runs, 'sweep');
+      const { trainings, validations } = checkSweep(runs, parent!);
       for (const type of TYPES) {
-        const [preprocessing] = runsOf(runs, 'preprocessing', type);
-        const [training] = runsOf(runs, 'training', type);
-        const [validation] = runsOf(runs, 'validation', type);
+        const best = expectedBest(trainings, validations, type);
+        const production = await client.registry.getModelVersionByAlias(`flex-${type}`, 'production');
+        expect(production.runId, `flex-${type}@production`).toBe(best.info.runId);
+        expect(production.version).toBe('1');
+        expect(first.stdout).toContain(`  models:/flex-${type}@production = version 1: ${best.info.runName} (`);
+      }
 
-        expect(preprocessing!.info.endTime).toBeGreaterThanOrEqual(preprocessing!.info.startTime!);
-        expect(asMap(preprocessing!.data.tags)).toMatchObject({ 'pixal.component': 'flex', 'pixal.version': expect.stringMatching(/^\d+\.\d+\.\d+/) });
-        // The params are the effective config: the demo's overrides over whatever parameters.yaml says.
-        expect(asMap(preprocessing!.data.params)).toMatchObject({ ...flattenParams(CONFIG.preprocessing, 'preprocessing'), 'preprocessing.alignment.apply_alignment': 'true' });
-        const metrics = asMap(preprocessing!.data.metrics) as Record<string, number>;
-        expect(metrics.inputs).toBe(12);
-        expect(metrics.images! + metrics.skipped!).toBe(12);
-        expect(metrics.channels).toBe(2);
-        // The summary line of that type says the same: "<type>: N of 12 images -> ... (N x HxW pixels x 2 channels)".
-        expect(first.stdout).toContain(`  ${type}: ${metrics.images} of 12 images -> ${join(dir, 'out', 'flex', type, 'out.npz')} (${metrics.images} x ${metrics.pooled_height}x${metrics.pooled_width} pixels x 2 channels)`);
-        const preprocessingFiles = (await (await client.runArtifacts(preprocessing!.info.runId)).listFiles()).map((f) => f.path);
-        expect(preprocessingFiles).toEqual(
-          expect.arrayContaining(['metadata/parameters.yaml', 'metadata/preprocessing.yaml', 'logs/preprocessing.log', 'figures/aligned_metrics/plots/score.png', 'figures/aligned_metrics/plots/mse.png']),
-        );
-        expect(preprocessingFiles.every((f) => /^(metadata\/.*\.yaml|logs\/.*\.log|figures\/.*\.png)$/.test(f)), preprocessingFiles.join(', ')).toBe(true);
-
-        // Training: on that type's dataset, with the demo's epochs, its model stored as the run's artifact.
-        const trainingId = training!.info.runId;
-        expect(asMap(training!.data.params)).toMatchObject({ 'model_training.n_epochs': String(CONFIG.model_training.n_epochs), 'preprocessing.preprocessor.pool_size': String(CONFIG.preprocessing.preprocessor.pool_size) });
-        expect(tag(training!, 'pixal.component')).toBe('flex');
-        const bestValLoss = metric(training!, 'best_val_loss');
-        expect(bestValLoss).toBeTypeOf('number');
-        expect(first.stdout).toMatch(new RegExp(`^  ${training!.info.runName}: FINISHED, \\d+ epochs \\(.*\\), best val_loss ${bestValLoss!.toPrecision(4)} at epoch \\d+$`, 'm'));
-        expect(first.stdout).toContain(`    run ${trainingId}: http://127.0.0.1:`);
-        expect(existsSync(join(dir, 'models', trainingId)), 'the model was fetched into <dir>/models').toBe(true);
-
-        // Validation: of that model, on the labelled test images, with honest metrics and its plots.
-        expect(asMap(validation!.data.tags)).toMatchObject({ 'pixal.source_run_id': trainingId, 'pixal.model_uri': `runs:/${trainingId}/model`, 'pixal.component': 'flex' });
-        for (const key of ['image_auroc', 'pixel_auroc', 'image_ap', 'pixel_ap', 'image_threshold', 'pixel_threshold']) expect(metric(validation!, key), key).toBeTypeOf('number');
-        expect(metric(validation!, 'images')).toBe(10); // 4 good and one of each of the 6 defect kinds
-        expect(metric(validation!, 'defective_images')).toBe(6);
-        expect(tag(await client.getRun(trainingId), 'pixal.last_validation_run_id')).toBe(validation!.info.runId);
-        const validationFiles = (await (await client.runArtifacts(validation!.info.runId)).listFiles()).map((f) => f.path);
-        expect(validationFiles).toEqual(expect.arrayContaining(['scores.csv', 'metadata/validation.yaml', 'plots/roc_images.png', 'plots/pr_pixels.png', 'plots/confusion_matrix.png']));
-        expect(first.stdout).toContain(`run ${trainingId} on flex/${type}: FINISHED, 10 images (10 labelled, 6 defective)`);
-        expect(first.stdout).toMatch(new RegExp(`image AUROC ${metric(validation!, 'image_auroc')!.toFixed(4)} {2}AP \\d\\.\\d{4} .*pixel AUROC ${metric(validation!, 'pixel_auroc')!.toFixed(4)}`));
-        const plots = new RegExp(`^  ${type}: (.*/validate/flex/validations/[^ ]*/plots) \\(run http://127\\.0\\.0\\.1:\\d+/#/experiments/\\d+/runs/${validation!.info.runId}\\)$`, 'm').exec(first.stdout);
-        expect(plots, `plots line of ${type}`).not.toBeNull();
-        expect(existsSync(join(plots![1]!, 'roc_images.png')), 'the plots are where the summary says').toBe(true);
+      // Again, logging to that server: nothing to make again, and the alias moves to the new sweep's best.
+      const second = await runDemo(args, { MLFLOW_TRACKING_URI: server.url });
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toMatch(/^data: .*\/demo\/data: reused/m);
+      expect(statSync(manifest).mtimeMs, 'the dataset was not written again').toBe(generatedAt);
+      expect(second.stdout.match(/, cached\]/g), 'every point reused its preprocessing').toHaveLength(6);
+      expect(second.stdout).toContain(`dashboard: ${server.url}/#/experiments/`);
+      ({ runs } = await demoRuns(server));
+      const parents = ofKind(runs, 'sweep');
+      expect(parents).toHaveLength(2);
+      const again = checkSweep(runs, parents[1]!);
+      for (const type of TYPES) {
+        const production = await client.registry.getModelVersionByAlias(`flex-${type}`, 'production');
+        expect(production.version).toBe('2');
+        expect(production.runId).toBe(expectedBest(again.trainings, again.validations, type).info.runId);
+        const history = (await (await fetch(`${server.url}/api/pixal/promotions?model=flex-${type}`)).json()) as { events: { kind: string; alias: string; from?: string; to?: string }[] };
+        expect(history.events.map((e) => [e.kind, e.alias, e.from ?? null, e.to ?? null])).toEqual([
+          ['alias_moved', 'production', '1', '2'],
+          ['alias_set', 'production', null, '1'],
+        ]);
       }
     } finally {
       await server.close();
-    }
-
-    const second = await runDemo(args);
-    expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/^data: .*\/demo\/data: reused/m);
-    expect(statSync(manifest).mtimeMs, 'the dataset was not written again').toBe(generatedAt);
-    server = await serve(join(dir, 'mlruns'));
-    try {
-      const { runs } = await demoRuns(server);
-      expect(shape(runs)).toEqual(expectedShape(2));
-      // Each validation names the training run of its own demo.
-      for (const type of TYPES) {
-        const sources = runsOf(runs, 'validation', type).map((r) => tag(r, 'pixal.source_run_id'));
-        expect(sources).toEqual(runsOf(runs, 'training', type).map((r) => r.info.runId));
-      }
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('logs to MLFLOW_TRACKING_URI instead of starting a server', { timeout: DEMO_TIMEOUT_MS }, async () => {
-    const remote = await serve(join(root, 'remote'));
-    try {
-      const run = await runDemo(args, { MLFLOW_TRACKING_URI: remote.url });
-      expect(run.code, run.stderr).toBe(0);
-      const { runs } = await demoRuns(remote);
-      expect(shape(runs)).toEqual(expectedShape());
-      for (const type of TYPES) expect(tag(runsOf(runs, 'validation', type)[0]!, 'pixal.source_run_id')).toBe(runsOf(runs, 'training', type)[0]!.info.runId);
-      expect(run.stdout).toContain(`at ${remote.url}:`);
-      expect(run.stdout).toContain(`experiment: ${remote.url}/#/experiments/`);
-    } finally {
-      await remote.close();
     }
   });
 });

@@ -13,7 +13,7 @@ beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const options = (extra: object = {}) => ModelTrainingOptions.parse({ autoencoder_architecture: [16, 8, 4], conv_filters: [4, 8], conv_latent_channels: 3, label_latent_size: 5, ...extra });
+const options = (extra: object = {}) => ModelTrainingOptions.parse({ model_kind: 'dense', autoencoder_architecture: [16, 8, 4], conv_filters: [4, 8], conv_latent_channels: 3, label_latent_size: 5, ...extra });
 const widths = (model: tf.LayersModel) =>
   model.layers.filter((l) => ['Dense', 'PixalInputDense'].includes(l.getClassName())).map((l) => (l.getConfig() as { units: number }).units);
 

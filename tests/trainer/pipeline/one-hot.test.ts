@@ -14,6 +14,8 @@ import { runPixal, type CliRun } from './component-fixture.ts';
 
 const TYPES = ['back', 'front'];
 const POOL = 'preprocessing.preprocessor.pool_size=4';
+// On by default; SIFT finds too few keypoints on these tiny images to align them.
+const NO_ALIGNMENT = 'preprocessing.alignment.apply_alignment=false';
 const ONE_HOT = 'model_training.one_hot_encoding=true';
 
 interface Metadata {
@@ -46,9 +48,9 @@ describe('pixal preprocess / make_input / train in one-hot mode with zero prunin
     expect(synth.code, synth.stderr).toBe(0);
     mkdirSync(perType);
     mkdirSync(oneHot);
-    runs.perType = await runPixal(['preprocess', '-i', component, '--quiet', '--set', POOL], perType);
-    runs.oneHot = await runPixal(['preprocess', '-i', component, '--quiet', '--set', POOL, '--set', ONE_HOT], oneHot);
-    runs.makeInput = await runPixal(['make_input', '-i', component, '-o', 'made', '--quiet', '--set', POOL, '--set', ONE_HOT], oneHot);
+    runs.perType = await runPixal(['preprocess', '-i', component, '--quiet', '--set', POOL, '--set', NO_ALIGNMENT], perType);
+    runs.oneHot = await runPixal(['preprocess', '-i', component, '--quiet', '--set', POOL, '--set', NO_ALIGNMENT, '--set', ONE_HOT], oneHot);
+    runs.makeInput = await runPixal(['make_input', '-i', component, '-o', 'made', '--quiet', '--set', POOL, '--set', NO_ALIGNMENT, '--set', ONE_HOT], oneHot);
   }, 180_000);
 
   it('per-type mode keeps each type its own union box, so the shapes differ (the case one-hot must handle)', () => {
@@ -90,16 +92,20 @@ describe('pixal preprocess / make_input / train in one-hot mode with zero prunin
   });
 
   it('pixal train loads both types as one unit and trains one model', async () => {
-    const config = loadConfig({ sets: [POOL, ONE_HOT] });
+    const config = loadConfig({ sets: [POOL, NO_ALIGNMENT, ONE_HOT] });
     const units = await loadTrainingUnits(join(oneHot, 'out/flex'), config);
     expect(units.map((u) => [u.label, u.dirs.length])).toEqual([[ONE_HOT_LABEL, 2]]);
     const train = await runPixal(
-      ['train', '-i', 'out/flex', '--set', POOL, '--set', ONE_HOT, '--set', 'model_training.n_epochs=2', '--set', 'model_training.autoencoder_architecture=[16,4]'],
+      ['train', '-i', 'out/flex', '--set', POOL, '--set', NO_ALIGNMENT, '--set', ONE_HOT, '--set', 'model_training.n_epochs=2', '--set', 'model_training.autoencoder_architecture=[16,4]'],
       oneHot,
     );
     expect(train.code, train.stderr).toBe(0);
     expect(train.stdout).toMatch(/one_hot: FINISHED, 2 epochs/);
-    expect(readdirSync(join(oneHot, 'out/flex/one_hot/model'))).toHaveLength(1);
+    const runs = readdirSync(join(oneHot, 'out/flex/one_hot/model'));
+    expect(runs).toHaveLength(1);
+    // one error reference per type the model serves, for detection's per-pixel normalisation
+    const reference = JSON.parse(readFileSync(join(oneHot, 'out/flex/one_hot/model', runs[0]!, 'artifacts/model/error_reference/reference.json'), 'utf8')) as { types: object };
+    expect(Object.keys(reference.types).sort()).toEqual(TYPES);
   }, 120_000);
 
   it('a type whose images are smaller than the shared size fails by name; a type with no images stops no one', async () => {

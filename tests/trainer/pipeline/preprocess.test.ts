@@ -25,7 +25,9 @@ describe('pixal preprocess -i <component>', () => {
 
   beforeAll(async () => {
     const component = await makeComponent(cwd);
-    run = await runPixal(['preprocess', '-i', component, '-j', '2', '--set', 'preprocessing.alignment.apply_alignment=true'], cwd);
+    // PIXAL's two channels and pool 2 (the defaults are LAB, pool 4): the assertions below name them.
+    const pixal = ['preprocessing.preprocessor.channels=[LAB_a, LAB_b]', 'preprocessing.preprocessor.weights=[3, 3]', 'preprocessing.preprocessor.pool_size=2'];
+    run = await runPixal(['preprocess', '-i', component, '-j', '2', '--set', 'preprocessing.alignment.apply_alignment=true', ...pixal.flatMap((s) => ['--set', s])], cwd);
   }, 180_000);
 
   it('exits 0 and writes one dataset per type that numpy reads with the right shape', () => {

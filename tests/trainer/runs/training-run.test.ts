@@ -31,6 +31,8 @@ const ARTIFACTS = [
   'metadata/training.yaml',
   'model/MLmodel',
   'model/config.yaml',
+  'model/error_reference/front.npz',
+  'model/error_reference/reference.json',
   'model/model.json',
   'model/pixal-model.json',
   'model/preprocessing/front/preprocessing.yaml',

@@ -30,14 +30,15 @@ describe('--grid flags', () => {
 });
 
 describe('withFittedWeights', () => {
-  const base = loadConfig(); // weights [3, 3] for LAB_a, LAB_b
+  const pixalChannels = ['preprocessing.preprocessor.channels=[LAB_a, LAB_b]', 'preprocessing.preprocessor.weights=[3, 3]'];
+  const base = loadConfig({ sets: pixalChannels }); // weights [3, 3] for LAB_a, LAB_b
   const [rgb, lab, list] = gridPoints(parseGrid(['preprocessing.preprocessor.channels=RGB,LAB_ab,[R,G,B,H]']));
 
   it('gives a channel change without weights one equal weight per channel', () => {
     expect(loadConfig({ sets: withFittedWeights(rgb!, base).sets }).preprocessing.preprocessor.weights).toEqual([3, 3, 3]);
     expect(loadConfig({ sets: withFittedWeights(list!, base).sets }).preprocessing.preprocessor.weights).toEqual([3, 3, 3, 3]);
     expect(withFittedWeights(lab!, base)).toBe(lab); // already two channels
-    expect(() => loadConfig({ sets: rgb!.sets })).toThrow(/weights has 2 entries but channels selects 3/);
+    expect(() => loadConfig({ sets: [...pixalChannels, ...rgb!.sets] })).toThrow(/weights has 2 entries but channels selects 3/);
   });
 
   it('leaves a point that sets the weights alone', () => {

@@ -11,7 +11,11 @@ import { runPixal } from '../pipeline/component-fixture.ts';
 
 const cwd = mkdtempSync(join(tmpdir(), 'pixal-sweep-'));
 // Alignment on: each preprocessing variant aligns, on the one worker pool the sweep shares (OpenCV allows one thread).
-const common = ['--set', 'preprocessing.alignment.apply_alignment=true', '--set', 'model_training.n_epochs=2', '--set', 'model_training.autoencoder_architecture=[16,4]', '--set', 'model_training.batchsize=4', '--quiet'];
+// PIXAL's two channels and dense model (not the defaults): the assertions below name them.
+const common = [
+  ...['--set', 'preprocessing.preprocessor.channels=[LAB_a, LAB_b]', '--set', 'preprocessing.preprocessor.weights=[3, 3]', '--set', 'model_training.model_kind=dense'],
+  ...['--set', 'preprocessing.alignment.apply_alignment=true', '--set', 'model_training.n_epochs=2', '--set', 'model_training.autoencoder_architecture=[16,4]', '--set', 'model_training.batchsize=4', '--quiet'],
+];
 const grid = ['--grid', 'preprocessing.preprocessor.channels=RGB,LAB_ab', '--grid', 'preprocessing.preprocessor.pool_size=8'];
 
 let server: { url: string; close(): Promise<void> } | undefined;

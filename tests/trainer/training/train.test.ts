@@ -19,7 +19,7 @@ beforeAll(async () => {
   oneHot = await loadTrainingData((await makeDatasets({ types: ['front', 'back'], count: 5, oneHot: true })).dirs, { preprocessor: PREPROCESSOR, oneHot: true });
 });
 
-const small = { autoencoder_architecture: [16, 4], conv_filters: [4, 8], conv_latent_channels: 4, batchsize: 3, learning_rate: 0.01, n_epochs: 3 };
+const small = { model_kind: 'dense', autoencoder_architecture: [16, 4], conv_filters: [4, 8], conv_latent_channels: 4, batchsize: 3, learning_rate: 0.01, n_epochs: 3 };
 const run = (options: object, extra: Partial<TrainParams> = {}) => train({ data, options: { ...small, ...options }, channelWeights: PREPROCESSOR.weights, ...extra });
 const curve = (history: EpochReport[]) => history.map((e) => [e.loss, e.val_loss]);
 const images = (d: TrainingData) => tf.tensor3d(d.images, [d.count, d.height * d.width, d.channels.length]);

@@ -20,7 +20,7 @@ beforeAll(async () => {
   data = await loadTrainingData((await makeDatasets({ count: 8 })).dirs, { preprocessor: PREPROCESSOR, oneHot: false });
 });
 
-const small = { autoencoder_architecture: [16, 4], batchsize: 3, learning_rate: 0.01, n_epochs: 4, seed: 7 };
+const small = { model_kind: 'dense', autoencoder_architecture: [16, 4], batchsize: 3, learning_rate: 0.01, n_epochs: 4, seed: 7 };
 const curve = (history: EpochReport[]) => history.map((e) => [e.loss, e.val_loss]);
 
 describe('training on wasm', () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateSeries } from '../../../web/src/data/aggregate.ts';
-import { toXY } from '../../../web/src/data/downsample.ts';
+import { toXY as columnsToXY } from '../../../web/src/data/downsample.ts';
+
+/** Fixtures as [x, y] pairs. */
+const toXY = (points: [number, number][]) => columnsToXY({ x: points.map((p) => p[0]), y: points.map((p) => p[1]) });
 
 describe('aggregateSeries', () => {
   it('gives mean, min and max per step over the runs covering it', () => {

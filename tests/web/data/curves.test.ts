@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildCurves, groupByParam, type CurveRun } from '../../../web/src/data/curves.ts';
-import { toXY, type XY } from '../../../web/src/data/downsample.ts';
+import { toXY as columnsToXY, type XY } from '../../../web/src/data/downsample.ts';
+
+/** Fixtures as [x, y] pairs. */
+const toXY = (points: [number, number][]) => columnsToXY({ x: points.map((p) => p[0]), y: points.map((p) => p[1]) });
 
 const runs: CurveRun[] = [
   { id: 'a', label: 'A', color: 'red', params: { channels: 'RGB', pool: '2' } },

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { minMaxDownsample, nearestIndex, relativeSeconds, toXY } from '../../../web/src/data/downsample.ts';
+import { minMaxDownsample, nearestIndex, relativeSeconds, toXY as columnsToXY } from '../../../web/src/data/downsample.ts';
+
+/** Fixtures as [x, y] pairs. */
+const toXY = (points: [number, number][]) => columnsToXY({ x: points.map((p) => p[0]), y: points.map((p) => p[1]) });
 
 const series = (ys: number[]) => toXY(ys.map((y, i) => [i, y] as [number, number]));
 

@@ -6,8 +6,12 @@ export type Detector = (typeof DETECTORS)[number];
 
 export const AlignmentOptions = z
   .object({
-    /** Align every image to its type's reference before make_input (false: images are used as they are; read by the preprocess orchestrator). */
-    apply_alignment: z.boolean().default(false),
+    /**
+     * Align every image to its type's reference before make_input (false: images are used as they are; read by the
+     * preprocess orchestrator). Default true, not PIXAL's false: without it the part's position varies by more than
+     * a defect's size and detection fails (pixel AUROC 0.19 unaligned on synthetic flexes, BENCHMARKS.md).
+     */
+    apply_alignment: z.boolean().default(true),
     /** Keypoint detector: SIFT (float descriptors, L2), ORB or AKAZE (binary descriptors, Hamming). */
     detector: z.enum(DETECTORS).default('SIFT'),
     /** Most keypoints kept per image (strongest responses first); bounds matching time. */

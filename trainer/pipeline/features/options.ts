@@ -27,12 +27,17 @@ export const PreprocessorOptions = z
   .object({
     /** Name of the dataset file written in out/<component>/<type>/. */
     file_name: z.string().regex(/^[^/\\]+\.npz$/, 'file_name must be a plain file name ending in .npz').default('out.npz'),
-    /** Side of the non-overlapping square blocks averaged into one input pixel (1 = no pooling). */
-    pool_size: z.number().int().min(1).default(2),
+    /**
+     * Side of the non-overlapping square blocks averaged into one input pixel (1 = no pooling). Default 4, not
+     * PIXAL's 2, with channels LAB (PIXAL: LAB_a, LAB_b, weights 3, 3): the best detection on synthetic flexes
+     * (BENCHMARKS.md, issue 5); LAB_ab misses luminance defects (particles, scratches), and pool 2 trained
+     * unstably and ~4x slower for no gain there.
+     */
+    pool_size: z.number().int().min(1).default(4),
     /** Feature channels per pixel, in this order; or "ALL" for all 23, or a set name (RGB, HSV, YCrCb, LAB, LAB_ab, LCh, rg_chroma, Opp, texture). */
-    channels: Channels.default(['LAB_a', 'LAB_b']),
+    channels: Channels.default('LAB'),
     /** Loss weight of each channel, one per channel in the same order. */
-    weights: z.array(z.number().finite().nonnegative()).nonempty('weights must not be empty').default([3.0, 3.0]),
+    weights: z.array(z.number().finite().nonnegative()).nonempty('weights must not be empty').default([1.0, 1.0, 1.0]),
     /** Crop every image of a type to the union bounding box of their foreground. */
     zero_pruning: z.boolean().default(true),
     /** Pixels of margin added around the foreground bounding box (clamped to the image). */

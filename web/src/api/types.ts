@@ -120,6 +120,34 @@ export interface RunsTable {
   tags: string[];
 }
 
+/** A run's keys and values of one kind, as columns: each distinct key list once. */
+export interface KeyedColumns<V> {
+  /** The chunk's distinct key lists, each sorted. */
+  keys: string[][];
+  /** Per run: which key list it has. */
+  key_set: number[];
+  /** Per run: its values, in the order of its key list. */
+  values: V[][];
+}
+
+/**
+ * One line of `POST /api/pixal/runs/table` with `format: 'columns'` (NDJSON): the next runs of the
+ * table in order, as columns. The first line carries the first screenful; `total` is the table's length.
+ */
+export interface RunsChunk {
+  total: number;
+  run_id: string[];
+  run_name: string[];
+  experiment_id: string[];
+  status: RunStatus[];
+  start_time: number[];
+  end_time: (number | null)[];
+  params: KeyedColumns<string>;
+  /** NaN and the infinities arrive as protobuf-JSON strings ("NaN"). */
+  metrics: KeyedColumns<number | string>;
+  tags: KeyedColumns<string>;
+}
+
 export type XAxis = 'step' | 'time';
 
 export interface HistorySeries {
@@ -128,6 +156,15 @@ export interface HistorySeries {
   total_points: number;
   /** [x, y] ascending in x; x = step, or timestamp in ms. */
   points: [number, number][];
+}
+
+/** A history as `format: 'columns'` sends it: the same points as two arrays. */
+export interface HistoryColumns {
+  run_id: string;
+  key: string;
+  total_points: number;
+  x: number[];
+  y: number[];
 }
 
 export type JobStatus = 'QUEUED' | 'RUNNING' | 'FINISHED' | 'FAILED';

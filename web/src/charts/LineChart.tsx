@@ -23,6 +23,8 @@ export interface LineChartProps {
   highlight?: string | null;
   xDomain: [number, number] | null;
   onZoom: (domain: [number, number] | null) => void;
+  /** Shown when there is nothing to draw (default "no points"). */
+  emptyText?: string;
 }
 
 const MARGIN = { left: 56, right: 12, top: 10, bottom: 22 };
@@ -42,6 +44,33 @@ function visibleRange(xs: Float64Array, domain: [number, number]): [number, numb
   return [Math.max(0, lo - 1), Math.min(xs.length, hi + 1)];
 }
 
+/**
+ * Lines 1 px wide when many curves share a chart: without a GPU, Chromium strokes a 1 px line about
+ * ten times faster than a 1.5 px one, and a hundred overlaid curves read better thin.
+ */
+const lineWidthFor = (count: number, highlighted: boolean) => (highlighted ? 2.5 : count > 20 ? 1 : 1.5);
+
+interface Drawing {
+  series: readonly LineSeries[];
+  width: number;
+  height: number;
+  logY: boolean;
+  formatX: (x: number) => string;
+  highlight: string | null | undefined;
+  xDomain: [number, number] | null;
+  emptyText: string;
+}
+
+/** Would draw the same pixels: new series objects around the same arrays (a run renamed, say) need no redraw. */
+function sameDrawing(a: Drawing, b: Drawing): boolean {
+  if (a.width !== b.width || a.height !== b.height || a.logY !== b.logY || a.formatX !== b.formatX || a.highlight !== b.highlight || a.emptyText !== b.emptyText) return false;
+  if (a.xDomain?.[0] !== b.xDomain?.[0] || a.xDomain?.[1] !== b.xDomain?.[1] || a.series.length !== b.series.length) return false;
+  return a.series.every((s, i) => {
+    const t = b.series[i]!;
+    return s.id === t.id && s.color === t.color && s.xs === t.xs && s.ys === t.ys && s.faint === t.faint && s.band?.lo === t.band?.lo && s.band?.hi === t.band?.hi;
+  });
+}
+
 function tracePath(ctx: CanvasRenderingContext2D, xs: ArrayLike<number>, ys: ArrayLike<number>, x: Scale, y: Scale, from: number, to: number): void {
   ctx.beginPath();
   let pen = false;
@@ -59,7 +88,7 @@ function tracePath(ctx: CanvasRenderingContext2D, xs: ArrayLike<number>, ys: Arr
 }
 
 export function LineChart(props: LineChartProps) {
-  const { title, series, logY, formatX, testId, height = 220, hoverX, onHoverX, highlight, xDomain, onZoom } = props;
+  const { title, series, logY, formatX, testId, height = 220, hoverX, onHoverX, highlight, xDomain, onZoom, emptyText = 'no points' } = props;
   const wrapper = useRef<HTMLDivElement>(null);
   const base = useRef<HTMLCanvasElement>(null);
   const overlay = useRef<HTMLCanvasElement>(null);
@@ -68,6 +97,8 @@ export function LineChart(props: LineChartProps) {
   const [active, setActive] = useState<{ px: number; py: number } | null>(null);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const [drawn, setDrawn] = useState(0);
+  const lastDrawing = useRef<Drawing | undefined>(undefined);
+  const overlayUsed = useRef(false);
 
   useLayoutEffect(() => {
     const el = wrapper.current!;
@@ -79,6 +110,9 @@ export function LineChart(props: LineChartProps) {
   useLayoutEffect(() => {
     const canvas = base.current;
     if (!canvas || width === 0) return;
+    const drawing: Drawing = { series, width, height, logY, formatX, highlight, xDomain, emptyText };
+    if (lastDrawing.current && sameDrawing(lastDrawing.current, drawing)) return;
+    lastDrawing.current = drawing;
     const ctx = prepareCanvas(canvas, width, height);
     const plot: Plot = { left: MARGIN.left, top: MARGIN.top, right: width - MARGIN.right, bottom: height - MARGIN.bottom };
     const xExtent = xDomain ?? extent(series.map((s) => s.xs));
@@ -87,7 +121,7 @@ export function LineChart(props: LineChartProps) {
       setDrawn(0);
       ctx.fillStyle = '#6b7385';
       ctx.font = '12px system-ui';
-      ctx.fillText('no points', plot.left + 8, plot.top + 16);
+      ctx.fillText(emptyText, plot.left + 8, plot.top + 16);
       return;
     }
     const ranges = series.map((s) => visibleRange(s.xs, xExtent));
@@ -143,19 +177,27 @@ export function LineChart(props: LineChartProps) {
       // More points than pixels: re-bucket to the plot width, keeping extremes.
       const shown = to - from > buckets * 4 ? minMaxDownsample({ xs: s.xs, ys: s.ys }, buckets, xExtent[0], xExtent[1]) : undefined;
       ctx.globalAlpha = dim ? 0.18 : 1;
-      ctx.lineWidth = s.id === highlight ? 2.5 : 1.5;
+      ctx.lineWidth = lineWidthFor(series.length, s.id === highlight);
       if (shown) tracePath(ctx, shown.xs, shown.ys, x, y, 0, shown.xs.length);
       else tracePath(ctx, s.xs, s.ys, x, y, from, to);
       ctx.stroke();
     }
     ctx.restore();
     setDrawn(series.length);
-  }, [series, width, height, logY, formatX, highlight, xDomain]);
+  }, [series, width, height, logY, formatX, highlight, xDomain, emptyText]);
 
-  // The crosshair, hover dots and zoom rectangle on the overlay.
+  // The crosshair, hover dots and zoom rectangle on the overlay. Its pixels are allocated on the
+  // first hover: a page of charts that nobody points at draws half the canvases.
   useLayoutEffect(() => {
     const canvas = overlay.current;
     if (!canvas || width === 0) return;
+    const idle = hoverX === null && drag === null;
+    if (idle && !overlayUsed.current) {
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+      return;
+    }
+    overlayUsed.current = true;
     const ctx = prepareCanvas(canvas, width, height);
     const f = frame.current;
     if (!f) return;

@@ -3,7 +3,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { XAxis } from '../api/types.ts';
 import { LineChart } from '../charts/LineChart.tsx';
 import { observeWidth } from '../charts/canvas.ts';
-import { buildCurves, type CurveRun, type CurveSeries } from '../data/curves.ts';
+import { buildCurves, type CurveRun } from '../data/curves.ts';
+import type { XY } from '../data/downsample.ts';
 import { seriesColor } from '../data/colors.ts';
 import { formatSeconds, formatTick } from '../data/ticks.ts';
 import type { Histories } from './useCompareData.ts';
@@ -43,32 +44,67 @@ export function CurvesView({ runs, metrics, histories, x, smooth, logY, group, m
   const [hoverX, setHoverX] = useState<number | null>(null);
   const [zoom, setZoom] = useState<[number, number] | null>(null);
   useEffect(() => setZoom(null), [x]);
-  const curves = useMemo(() => {
-    const out = new Map<string, CurveSeries[]>();
-    if (!histories) return out;
-    for (const metric of metrics) {
-      out.set(metric, buildCurves({ runs, histories: histories.get(metric) ?? new Map(), smooth, group, groupColor: seriesColor, maxPoints }));
-    }
-    return out;
-  }, [runs, metrics, histories, smooth, group, maxPoints]);
   const formatX = x === 'time' ? formatSeconds : formatTick;
   return (
     <>
       {metrics.map((metric) => (
-        <LineChart
+        <MetricChart
           key={metric}
-          title={metric}
-          testId={`chart-${metric}`}
-          series={curves.get(metric) ?? []}
+          metric={metric}
+          runs={runs}
+          history={histories?.get(metric)}
+          smooth={smooth}
+          group={group}
+          maxPoints={maxPoints}
           logY={logY}
           formatX={formatX}
           hoverX={hoverX}
           onHoverX={setHoverX}
           highlight={highlight}
-          xDomain={zoom}
+          zoom={zoom}
           onZoom={setZoom}
         />
       ))}
     </>
+  );
+}
+
+interface MetricChartProps {
+  metric: string;
+  runs: readonly CurveRun[];
+  /** undefined while this metric's histories are on their way. */
+  history: ReadonlyMap<string, XY> | undefined;
+  smooth: number;
+  group: string | undefined;
+  maxPoints: number;
+  logY: boolean;
+  formatX: (x: number) => string;
+  hoverX: number | null;
+  onHoverX: (x: number | null) => void;
+  highlight: string | null;
+  zoom: [number, number] | null;
+  onZoom: (domain: [number, number] | null) => void;
+}
+
+/** One metric's chart: its curves are rebuilt only when its own histories change, not when another metric arrives. */
+function MetricChart({ metric, runs, history, smooth, group, maxPoints, logY, formatX, hoverX, onHoverX, highlight, zoom, onZoom }: MetricChartProps) {
+  const series = useMemo(
+    () => (history ? buildCurves({ runs, histories: history, smooth, group, groupColor: seriesColor, maxPoints }) : []),
+    [runs, history, smooth, group, maxPoints],
+  );
+  return (
+    <LineChart
+      title={metric}
+      testId={`chart-${metric}`}
+      series={series}
+      emptyText={history ? 'no points' : 'loading…'}
+      logY={logY}
+      formatX={formatX}
+      hoverX={hoverX}
+      onHoverX={onHoverX}
+      highlight={highlight}
+      xDomain={zoom}
+      onZoom={onZoom}
+    />
   );
 }

@@ -1,15 +1,14 @@
 // What the compare view needs from the server: the compared runs' rows (params, latest metrics) and
 // their downsampled histories, both refreshed while the runs train.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { metricHistories, runsTable, searchExperiments } from '../api/client.ts';
+import { metricHistoryColumns, runsTable, searchExperiments } from '../api/client.ts';
 import type { ApiError, RunRow, XAxis } from '../api/types.ts';
 import { toApiError } from '../api/useApi.ts';
 import { relativeSeconds, toXY, type XY } from '../data/downsample.ts';
 import { useServerEvents } from '../live/useServerEvents.ts';
 
-/** The histories endpoint's limits per request. */
+/** The histories endpoint's limit of runs per request. */
 const MAX_RUNS = 1000;
-const MAX_KEYS = 50;
 const LIVE_REFRESH_MS = 3000;
 
 interface Loaded<T> {
@@ -85,10 +84,16 @@ export function useComparedRuns(runIds: readonly string[]): Loaded<ComparedRuns>
 /** metric → run id → points (x = step, or seconds since the run's first point). */
 export type Histories = Map<string, Map<string, XY>>;
 
+/**
+ * The histories of the runs, one request per metric, all at once: each chart draws as soon as its
+ * metric arrives, while the server reads the next. `data` holds the metrics arrived so far.
+ */
 export function useHistories(runIds: readonly string[], metricKeys: readonly string[], x: XAxis, maxPoints: number): Loaded<Histories> & { ms: number | undefined } {
   const [state, setState] = useState<Loaded<Histories> & { ms: number | undefined }>({ data: undefined, error: undefined, loading: true, ms: undefined });
   const key = JSON.stringify([runIds, metricKeys, x, maxPoints]);
   const tick = useLiveRefresh(runIds, true);
+  /** What the charts show, and for which inputs: a live refresh replaces it metric by metric. */
+  const shown = useRef<{ key: string; data: Histories } | undefined>(undefined);
   useEffect(() => {
     const [ids, keys, axis, points] = JSON.parse(key) as [string[], string[], XAxis, number];
     if (ids.length === 0 || keys.length === 0 || points === 0) {
@@ -98,20 +103,24 @@ export function useHistories(runIds: readonly string[], metricKeys: readonly str
     const abort = new AbortController();
     const started = performance.now();
     setState((s) => ({ ...s, loading: true }));
-    const requests: Promise<Awaited<ReturnType<typeof metricHistories>>>[] = [];
-    for (let r = 0; r < ids.length; r += MAX_RUNS)
-      for (let k = 0; k < keys.length; k += MAX_KEYS)
-        requests.push(metricHistories({ run_ids: ids.slice(r, r + MAX_RUNS), metric_keys: keys.slice(k, k + MAX_KEYS), max_points: points, x: axis }, abort.signal));
-    Promise.all(requests).then(
-      (answers) => {
-        if (abort.signal.aborted) return;
-        const data: Histories = new Map(keys.map((k) => [k, new Map()]));
-        for (const series of answers.flat()) {
-          const xy = toXY(series.points);
-          data.get(series.key)?.set(series.run_id, axis === 'time' ? relativeSeconds(xy) : xy);
-        }
-        setState({ data, error: undefined, loading: false, ms: Math.round(performance.now() - started) });
-      },
+    let arrived: Histories = shown.current?.key === key ? shown.current.data : new Map();
+    const metric = async (metricKey: string) => {
+      const requests: ReturnType<typeof metricHistoryColumns>[] = [];
+      for (let r = 0; r < ids.length; r += MAX_RUNS) requests.push(metricHistoryColumns({ run_ids: ids.slice(r, r + MAX_RUNS), metric_keys: [metricKey], max_points: points, x: axis }, abort.signal));
+      const byRun = new Map<string, XY>();
+      for (const series of (await Promise.all(requests)).flat()) {
+        const xy = toXY(series);
+        byRun.set(series.run_id, axis === 'time' ? relativeSeconds(xy) : xy);
+      }
+      if (abort.signal.aborted) return;
+      // A new outer map per arrival (the view re-renders); the metrics already drawn keep theirs.
+      arrived = new Map(arrived).set(metricKey, byRun);
+      shown.current = { key, data: arrived };
+      const data = arrived;
+      setState((s) => ({ ...s, data }));
+    };
+    Promise.all(keys.map(metric)).then(
+      () => !abort.signal.aborted && setState({ data: arrived, error: undefined, loading: false, ms: Math.round(performance.now() - started) }),
       (error: unknown) => !abort.signal.aborted && setState((s) => ({ ...s, error: toApiError(error), loading: false })),
     );
     return () => abort.abort();

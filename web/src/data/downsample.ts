@@ -45,16 +45,9 @@ function clip(series: XY, x0: number, x1: number): XY {
   return { xs: xs.slice(start, end), ys: ys.slice(start, end) };
 }
 
-/** [x, y] pairs from the server → typed arrays, the form every chart draws from. */
-export function toXY(points: readonly (readonly [number, number])[]): XY {
-  const xs = new Float64Array(points.length);
-  const ys = new Float64Array(points.length);
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    xs[i] = p[0];
-    ys[i] = p[1];
-  }
-  return { xs, ys };
+/** A history as the server sends it (x and y arrays) → typed arrays, the form every chart draws from. */
+export function toXY(series: { x: readonly number[]; y: readonly number[] }): XY {
+  return { xs: Float64Array.from(series.x), ys: Float64Array.from(series.y) };
 }
 
 /** x relative to the first point, in seconds (the compare view's "relative time" axis). */

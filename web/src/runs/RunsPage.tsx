@@ -38,24 +38,30 @@ function useRunsViewState(): [RunsViewState, (patch: Partial<RunsViewState>, opt
   return [state, update];
 }
 
+/** Default columns judge the keys on at most this many runs, evenly spread: enough to see which vary. */
+const COLUMN_SAMPLE = 1000;
+
 /**
  * The keys that describe the table best: those whose value varies between runs first (a constant
  * param says nothing), then those most runs have; ties keep the sorted order.
  */
 function mostTelling(keys: readonly string[], table: Table, pick: (run: Table['runs'][number]) => Record<string, unknown>, limit: number): string[] {
-  const seen = new Map<string, { count: number; first: unknown; varies: boolean }>();
-  for (const run of table.runs) {
-    for (const [key, value] of Object.entries(pick(run))) {
-      const s = seen.get(key);
-      if (!s) seen.set(key, { count: 1, first: value, varies: false });
-      else {
-        s.count++;
-        if (value !== s.first) s.varies = true;
-      }
+  const step = Math.max(1, table.runs.length / COLUMN_SAMPLE);
+  const sample = Array.from({ length: Math.min(table.runs.length, COLUMN_SAMPLE) }, (_, i) => pick(table.runs[Math.floor(i * step)]!));
+  const score = new Map<string, number>();
+  for (const key of keys) {
+    let count = 0;
+    let first: unknown;
+    let varies = false;
+    for (const values of sample) {
+      const value = values[key];
+      if (value === undefined) continue;
+      if (count++ === 0) first = value;
+      else if (value !== first) varies = true;
     }
+    score.set(key, (varies ? sample.length + 1 : 0) + count);
   }
-  const score = (key: string) => (seen.get(key)?.varies ? table.runs.length + 1 : 0) + (seen.get(key)?.count ?? 0);
-  return [...keys].sort((a, b) => score(b) - score(a)).slice(0, limit).sort();
+  return [...keys].sort((a, b) => score.get(b)! - score.get(a)!).slice(0, limit).sort();
 }
 
 function defaultColumns(table: Table): string[] {
@@ -85,10 +91,9 @@ export function RunsPage() {
   const filterError = result.error && result.error.status === 400 && state.filter ? result.error : undefined;
   const otherError = result.error && !filterError ? result.error : undefined;
 
-  const columns: Column[] = useMemo(() => {
-    const ids = state.columns ?? (table ? defaultColumns(table) : []);
-    return ids.map(parseColumn).filter((c): c is Column => c !== undefined);
-  }, [state.columns, table]);
+  // Kept by value: a table grown by a chunk usually has the same columns, and the rows then need not re-render.
+  const columnIds = useMemo(() => (state.columns ?? (table ? defaultColumns(table) : [])).join('\n'), [state.columns, table]);
+  const columns: Column[] = useMemo(() => (columnIds ? columnIds.split('\n') : []).map(parseColumn).filter((c): c is Column => c !== undefined), [columnIds]);
 
   const selected = useMemo(() => new Set(state.selected), [state.selected]);
   const rows = useMemo(
@@ -170,10 +175,14 @@ export function RunsPage() {
             <input type="checkbox" checked={state.deleted} onChange={(e) => update({ deleted: e.target.checked })} /> deleted
           </label>
           <span className="spacer" />
-          <span className="muted" data-testid="runs-count" data-count={visibleRuns}>
-            {table ? `${visibleRuns.toLocaleString()} run${visibleRuns === 1 ? '' : 's'}` : ''}
+          <span className="muted" data-testid="runs-count" data-count={visibleRuns} data-loading={result.progress ? 'true' : undefined}>
+            {result.progress
+              ? `loading ${result.progress.loaded.toLocaleString()} / ${result.progress.total.toLocaleString()} runs`
+              : table
+                ? `${visibleRuns.toLocaleString()} run${visibleRuns === 1 ? '' : 's'}`
+                : ''}
             {result.loadMs !== undefined && ` · ${result.loadMs} ms`}
-            {result.loading && table && ' · updating…'}
+            {result.loading && table && !result.progress && ' · updating…'}
           </span>
           {state.selected.length > 0 && (
             <button type="button" className="link" data-testid="selection-clear" onClick={() => update({ selected: [] }, { replace: true })}>

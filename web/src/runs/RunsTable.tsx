@@ -7,7 +7,7 @@ import { groupMean, type GroupRow, type RunLine, type SortSpec, type TableRow } 
 import { Link } from '../router.ts';
 
 export const ROW_HEIGHT = 26;
-const OVERSCAN = 12;
+const OVERSCAN = 6;
 const FIXED: { id: string; label: string; width: number }[] = [
   { id: 'select', label: '', width: 30 },
   { id: 'attr.run_name', label: 'Run', width: 260 },
@@ -38,7 +38,7 @@ export function RunsTable(props: RunsTableProps) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const measure = () => setView({ top: el.scrollTop, height: el.clientHeight });
+    const measure = () => setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(el);
@@ -125,7 +125,10 @@ export function RunsTable(props: RunsTableProps) {
           ) : (
             <RunLineView
               key={row.run.run_id}
-              line={row}
+              run={row.run}
+              depth={row.depth}
+              kids={row.children}
+              expanded={row.expanded}
               index={index}
               template={template}
               width={width}
@@ -179,7 +182,11 @@ function GroupLine({ row, style, columns, groupBy, selected, onSelect, onToggleG
 }
 
 interface RunLineProps {
-  line: RunLine;
+  /** The line's parts, not the line: a table that grew by a chunk has new lines for the same runs, and their rows need not re-render. */
+  run: RunRow;
+  depth: RunLine['depth'];
+  kids: RunLine['children'];
+  expanded: RunLine['expanded'];
   index: number;
   template: string;
   width: number;
@@ -190,18 +197,17 @@ interface RunLineProps {
 }
 
 /** Memoised: scrolling re-renders only the rows that enter the view. */
-const RunLineView = memo(function RunLineView({ line, index, template, width, columns, isSelected, onCheck, onToggle }: RunLineProps) {
-  const run: RunRow = line.run;
+const RunLineView = memo(function RunLineView({ run, depth, kids, expanded, index, template, width, columns, isSelected, onCheck, onToggle }: RunLineProps) {
   const style: CSSProperties = { gridTemplateColumns: template, width, transform: `translateY(${index * ROW_HEIGHT}px)` };
   return (
     <div className={isSelected ? 'vt-row run-row selected' : 'vt-row run-row'} style={style} data-testid="runs-row" data-run-id={run.run_id} role="row">
       <div className="vt-cell sticky-0">
         <input type="checkbox" aria-label={`select ${run.run_name}`} data-testid="run-select" checked={isSelected} onClick={(e: MouseEvent) => onCheck(index, run.run_id, e.shiftKey)} readOnly />
       </div>
-      <div className="vt-cell sticky-1 name-cell" style={{ paddingLeft: 6 + line.depth * 16 }} title={`${run.run_name}\n${run.run_id}`}>
-        {line.children > 0 ? (
-          <button type="button" className="expander" data-testid="run-expand" aria-expanded={line.expanded} onClick={() => onToggle(run.run_id)}>
-            {line.expanded ? '▾' : '▸'}
+      <div className="vt-cell sticky-1 name-cell" style={{ paddingLeft: 6 + depth * 16 }} title={`${run.run_name}\n${run.run_id}`}>
+        {kids > 0 ? (
+          <button type="button" className="expander" data-testid="run-expand" aria-expanded={expanded} onClick={() => onToggle(run.run_id)}>
+            {expanded ? '▾' : '▸'}
           </button>
         ) : (
           <span className="expander-space" />
@@ -209,7 +215,7 @@ const RunLineView = memo(function RunLineView({ line, index, template, width, co
         <Link to={`/runs/${encodeURIComponent(run.run_id)}`} data-testid="run-link">
           {run.run_name || run.run_id.slice(0, 8)}
         </Link>
-        {line.children > 0 && <span className="badge" title="nested runs">{line.children}</span>}
+        {kids > 0 && <span className="badge" title="nested runs">{kids}</span>}
       </div>
       <div className={`vt-cell status-${run.status}`}>{run.status.toLowerCase()}</div>
       <div className="vt-cell muted">{formatTime(run.start_time)}</div>

@@ -1,12 +1,24 @@
 // The runs of the chosen experiments as one table, kept live: new or updated runs reload the table
 // (throttled), logged metrics patch the latest values in place, and a reconnect reloads everything.
+// The table streams in (api/client.ts streamRunsTable): new inputs show the first screenful at once
+// and the rest as it arrives; a reload of the same inputs keeps the shown table until the new one is whole.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { runsTable } from '../api/client.ts';
+import { streamRunsTable } from '../api/client.ts';
 import type { ApiError, MetricsEvent, RunEvent, RunsTable, RunViewType } from '../api/types.ts';
 import { toApiError } from '../api/useApi.ts';
+import { TableBuilder } from '../data/runsChunk.ts';
 import { useServerEvents } from '../live/useServerEvents.ts';
 
 const RELOAD_EVERY_MS = 2000;
+
+/**
+ * Resolves once the browser has drawn what was rendered and has nothing more urgent to do (a scroll,
+ * a click): the rest of the table arrives in the page's spare time, and the shown part stays responsive.
+ */
+const afterPaint = () =>
+  new Promise<void>((resolve) =>
+    requestAnimationFrame(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 500 }) : setTimeout(resolve, 0))),
+  );
 const PATCH_EVERY_MS = 500;
 
 export interface RunsTableState {
@@ -14,8 +26,10 @@ export interface RunsTableState {
   /** The table loaded for other inputs is kept (dimmed) while new ones load or fail. */
   stale: boolean;
   loading: boolean;
+  /** While the table streams in: runs shown so far of the total. */
+  progress: { loaded: number; total: number } | undefined;
   error: ApiError | undefined;
-  /** Milliseconds from request to parsed answer of the last load. */
+  /** Milliseconds from request to the whole table of the last load. */
   loadMs: number | undefined;
   reload: () => void;
 }
@@ -31,32 +45,57 @@ function latest(points: MetricsEvent['points']): Map<string, { step: number; tim
 }
 
 export function useRunsTable(experiments: readonly string[], filter: string, viewType: RunViewType): RunsTableState {
-  const [state, setState] = useState<Omit<RunsTableState, 'reload'>>({ table: undefined, stale: false, loading: true, error: undefined, loadMs: undefined });
+  const [state, setState] = useState<Omit<RunsTableState, 'reload'>>({
+    table: undefined,
+    stale: false,
+    loading: true,
+    progress: undefined,
+    error: undefined,
+    loadMs: undefined,
+  });
   const inputs = JSON.stringify([experiments, filter, viewType]);
   const [generation, setGeneration] = useState(0);
   const lastLoad = useRef(0);
   const reloadTimer = useRef<number | undefined>(undefined);
   const pending = useRef(new Map<string, Map<string, number>>());
   const patchTimer = useRef<number | undefined>(undefined);
+  /** The inputs of the table shown. */
+  const shown = useRef<string | undefined>(undefined);
 
   useEffect(() => {
     const [exp, flt, view] = JSON.parse(inputs) as [string[], string, RunViewType];
     if (exp.length === 0) {
-      setState({ table: undefined, stale: false, loading: false, error: undefined, loadMs: undefined });
+      shown.current = undefined;
+      setState({ table: undefined, stale: false, loading: false, progress: undefined, error: undefined, loadMs: undefined });
       return;
     }
     const abort = new AbortController();
     const started = performance.now();
+    const refresh = shown.current === inputs;
     lastLoad.current = Date.now();
-    setState((s) => ({ ...s, loading: true, stale: s.table !== undefined }));
-    runsTable({ experiment_ids: exp, filter: flt || undefined, run_view_type: view }, abort.signal).then(
-      (table) => {
+    setState((s) => ({ ...s, loading: true, stale: s.table !== undefined && !refresh }));
+    const builder = new TableBuilder();
+    let table: RunsTable | undefined;
+    const onChunk = (chunk: Parameters<TableBuilder['add']>[0]) => {
+      if (abort.signal.aborted) return;
+      builder.add(chunk);
+      if (refresh) return;
+      shown.current = inputs;
+      const progress = builder.loaded < builder.total ? { loaded: builder.loaded, total: builder.total } : undefined;
+      table = builder.table();
+      setState({ table, stale: false, loading: true, progress, error: undefined, loadMs: undefined });
+      return afterPaint();
+    };
+    streamRunsTable({ experiment_ids: exp, filter: flt || undefined, run_view_type: view }, onChunk, abort.signal).then(
+      () => {
         if (abort.signal.aborted) return;
-        setState({ table, stale: false, loading: false, error: undefined, loadMs: Math.round(performance.now() - started) });
+        shown.current = inputs;
+        const whole = refresh || !table ? builder.table() : table;
+        setState({ table: whole, stale: false, loading: false, progress: undefined, error: undefined, loadMs: Math.round(performance.now() - started) });
       },
       (error: unknown) => {
         if (abort.signal.aborted) return;
-        setState((s) => ({ ...s, loading: false, error: toApiError(error) }));
+        setState((s) => ({ ...s, loading: false, progress: undefined, error: toApiError(error) }));
       },
     );
     return () => abort.abort();

@@ -4,7 +4,7 @@ import { AlignmentOptions } from '../../../../trainer/pipeline/align/options.ts'
 describe('AlignmentOptions', () => {
   it('gives the defaults for an empty section', () => {
     expect(AlignmentOptions.parse({})).toEqual({
-      apply_alignment: false,
+      apply_alignment: true,
       detector: 'SIFT',
       max_features: 5000,
       detection_scale: 0.5,

@@ -11,7 +11,7 @@ import { PreprocessorOptions } from '../../../../trainer/pipeline/features/optio
 import { PHOTO, REMBG, python, scratch } from './helpers.ts';
 
 const root = scratch();
-const options = PreprocessorOptions.parse({ channels: ['LAB_a', 'LAB_b', 'GradMag'], weights: [3, 3, 1] });
+const options = PreprocessorOptions.parse({ pool_size: 2, channels: ['LAB_a', 'LAB_b', 'GradMag'], weights: [3, 3, 1] });
 
 /** PIXAL's background-removed photo on a larger transparent canvas, its content offset by (left, top). */
 async function placed(file: string, left: number, top: number): Promise<void> {

@@ -9,12 +9,12 @@ const messages = (input: unknown): string[] => {
 };
 
 describe('PreprocessorOptions', () => {
-  it("an empty section yields PIXAL's defaults (normalisation fixed)", () => {
+  it("an empty section yields PIXAL's defaults but pool 4 and LAB (the best detection; normalisation fixed)", () => {
     expect(PreprocessorOptions.parse({})).toEqual({
       file_name: 'out.npz',
-      pool_size: 2,
-      channels: ['LAB_a', 'LAB_b'],
-      weights: [3, 3],
+      pool_size: 4,
+      channels: 'LAB',
+      weights: [1, 1, 1],
       zero_pruning: true,
       zero_pruning_padding: 5,
       bg_threshold: 15,
@@ -37,8 +37,8 @@ describe('PreprocessorOptions', () => {
   });
 
   it('weights must give one weight per channel', () => {
-    expect(messages({ channels: ['R', 'G', 'B'] })).toEqual([
-      'weights: weights has 2 entries but channels selects 3: give one weight per channel, in channel order',
+    expect(messages({ channels: ['R', 'G'] })).toEqual([
+      'weights: weights has 3 entries but channels selects 2: give one weight per channel, in channel order',
     ]);
     expect(messages({ channels: 'ALL', weights: [1] })[0]).toMatch(/selects 23/);
   });
