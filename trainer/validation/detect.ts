@@ -8,7 +8,8 @@ import { errorMaps } from '../detection/error-map.ts';
 import { normaliseMaps, type ErrorReference } from '../detection/normalisation.ts';
 import { PixelHistogram } from '../detection/pixel-histogram.ts';
 import { ReconstructionStats } from '../detection/reconstruction-stats.ts';
-import { anomalousFraction, imageScore } from '../detection/scores.ts';
+import { anomalousFraction } from '../detection/scores.ts';
+import { CropPass } from '../detection/crop-pass.ts';
 import { upsampleBilinear } from '../detection/upsample.ts';
 import type { PreparedImage, PreparedSet } from './prepare.ts';
 
@@ -65,11 +66,12 @@ export async function detectType(p: DetectParams): Promise<TypeDetection> {
     normaliseMaps(maps, n, p.reference!, { epsilonQuantile: p.options.normalisation_epsilon_quantile, supportShare: p.options.support_share });
   }
   const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, normalised, shape: set.shape, pixels: new PixelHistogram(), stats };
+  // One fused pass per crop (upsample, score, pixel histogram), the same numbers as cropMap → imageScore → add.
+  const pass = new CropPass();
   for (let i = 0; i < n; i++) {
     const item = set.items[i]!;
-    const map = cropMap(detection, i);
-    detection.scores.push(imageScore(map, item.foregroundCrop, p.options.image_score, p.options.top_k_percent));
-    detection.pixels.add(map, item.groundTruth, item.foregroundCrop);
+    const image = { map: maps.subarray(i * h * w, (i + 1) * h * w), h, w, cropHeight: item.cropSize.height, cropWidth: item.cropSize.width, foreground: item.foregroundCrop, groundTruth: item.groundTruth };
+    detection.scores.push(pass.score(image, detection.pixels, p.options.image_score, p.options.top_k_percent));
     p.onProgress?.(n + i + 1, 2 * n);
   }
   return detection;
