@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { getRun, searchRegisteredModels } from '../api/client.ts';
 import { useApi } from '../api/useApi.ts';
+import { ModelOptions } from '../ui/ModelOptions.tsx';
 import { setQuery } from '../router.ts';
 import { ErrorBanner } from '../ui/ErrorBanner.tsx';
 import { Tabs } from '../ui/Tabs.tsx';
@@ -83,12 +84,7 @@ function AliasWeights({ modelUri, onValid }: { modelUri: string; onValid: (valid
           }}
           data-testid="weights-model"
         >
-          <option value="">{models.data ? (models.data.length === 0 ? 'no registered models' : 'choose…') : 'loading…'}</option>
-          {(models.data ?? []).map((m) => (
-            <option key={m.name} value={m.name}>
-              {m.name}
-            </option>
-          ))}
+          <ModelOptions models={models.data} placeholder={models.data ? (models.data.length === 0 ? 'no registered models' : 'choose…') : 'loading…'} />
         </select>
       </label>
       <label>

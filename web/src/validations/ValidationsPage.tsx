@@ -15,6 +15,7 @@ import { ValidationCard } from './ValidationCard.tsx';
 import { defaultMetric, metricKeys, parseIds, timelinesByModel } from './validationSets.ts';
 import '../ui/pages.css';
 import './validations.css';
+import { ModelOptions } from '../ui/ModelOptions.tsx';
 
 const PAGE = 40;
 const LIMIT = 500;
@@ -72,12 +73,7 @@ export function ValidationsPage() {
         <label>
           Model
           <select value={model} onChange={(e) => setQuery({ model: e.target.value || null, run: null })} data-testid="filter-model">
-            <option value="">all</option>
-            {(models.data ?? []).map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.name}
-              </option>
-            ))}
+            <ModelOptions models={models.data} placeholder="all" />
           </select>
         </label>
         <label>
