@@ -13,6 +13,7 @@ import { artifactRoutes } from './routes/artifacts.ts';
 import { pixalRoutes } from './routes/pixal.ts';
 import { loggedModelRoutes } from './routes/logged-models.ts';
 import { staticWeb } from './dashboard/static.ts';
+import { GUARDED_PREFIXES, mirrorReadOnlyGuard } from './mirror/guard.ts';
 import { PIXAL_VERSION } from './version.ts';
 
 export function createApp(ctx: ServerContext, auth: AuthSpec): Hono {
@@ -28,6 +29,8 @@ export function createApp(ctx: ServerContext, auth: AuthSpec): Hono {
   app.get('/version', (c) => c.text(PIXAL_VERSION));
 
   for (const prefix of ['/api/*', '/ajax-api/*', '/get-artifact', '/model-versions/get-artifact']) app.use(prefix, authMiddleware(auth));
+  // A mirror's store is a replica: MLflow writes other than promotions are refused.
+  for (const prefix of GUARDED_PREFIXES) app.use(prefix, mirrorReadOnlyGuard(ctx));
 
   const api = new MlflowApi(app, (c) => (c.get('user' as never) as string | undefined) ?? '');
   experimentRoutes(api, ctx);

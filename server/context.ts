@@ -3,6 +3,7 @@ import type { Db } from './db/open.ts';
 import type { EventBus } from './dashboard/events.ts';
 import type { JobRunner } from './dashboard/jobs/runner.ts';
 import type { MetricRollups } from './dashboard/rollups.ts';
+import type { Mirror } from './mirror/mirror.ts';
 
 /** What every route module needs: the store, where artifacts live, the logger, and the dashboard's services. */
 export interface ServerContext {
@@ -18,4 +19,6 @@ export interface ServerContext {
   rollups: MetricRollups;
   /** The built web app served at `/` (web/dist). */
   webDist: string;
+  /** The remote MLflow server this store mirrors (`--mirror`); the store is then a read-only replica. */
+  mirror?: Mirror;
 }

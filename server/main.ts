@@ -12,6 +12,9 @@ import { EventBus } from './dashboard/events.ts';
 import { JobRunner } from './dashboard/jobs/runner.ts';
 import { MetricRollups } from './dashboard/rollups.ts';
 import { WEB_DIST } from './dashboard/static.ts';
+import { Mirror } from './mirror/mirror.ts';
+import { RemoteMlflow } from './mirror/remote.ts';
+import { bindStore, readMirrorState } from './mirror/state.ts';
 
 export interface ServerOptions {
   host: string;
@@ -25,6 +28,17 @@ export interface ServerOptions {
   webDist?: string;
   /** Where dashboard jobs run (their relative outputs land there); default the current directory. */
   jobsDir?: string;
+  /** Mirror this remote MLflow server into the store (`--mirror`): the store becomes its read-only replica. */
+  mirror?: MirrorServerOptions;
+}
+
+export interface MirrorServerOptions {
+  url: string;
+  token?: string;
+  username?: string;
+  password?: string;
+  /** Seconds between sync passes; 0: only on demand. */
+  intervalSeconds: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -66,18 +80,31 @@ export async function startServer(options: ServerOptions, logger?: Logger): Prom
     log.warn(`WARNING: binding to ${options.host} without --auth: anyone who can reach this host can read and change every run and model.`);
   const artifactsRoot = resolve(options.artifactsDestination);
   mkdirSync(artifactsRoot, { recursive: true });
-  const db = openDb(sqlitePathFromUri(options.backendStoreUri));
+  const storeFile = sqlitePathFromUri(options.backendStoreUri);
+  const db = openDb(storeFile);
+  if (options.mirror) {
+    try {
+      bindStore(db, options.mirror.url, storeFile);
+    } catch (err) {
+      db.$client.close();
+      throw err;
+    }
+  } else {
+    const bound = readMirrorState(db);
+    if (bound) log.warn(`the store ${storeFile} mirrors ${bound.remoteUrl}; without --mirror it is not kept in sync, and runs logged here would mix with the replica.`);
+  }
   ensureDefaultExperiment(db);
   const events = new EventBus(log);
   const rollups = new MetricRollups(db.$client, log);
-  const jobs = new JobRunner({ db, events, logger: log, auth, workDir: resolve(options.jobsDir ?? '.') });
+  const mirror = options.mirror && new Mirror({ db, events, logger: log, remote: new RemoteMlflow(options.mirror), intervalMs: options.mirror.intervalSeconds * 1000 });
+  const jobs = new JobRunner({ db, events, logger: log, auth, workDir: resolve(options.jobsDir ?? '.'), mirror });
   jobs.recover();
   // Metric writes come in bursts; the rollups of sampled histories follow in the background.
   events.subscribe((event) => {
     if (event.type === 'metrics') rollups.schedule();
   });
   rollups.schedule(0);
-  const app = createApp({ db, artifactsRoot, logger: log, events, jobs, rollups, webDist: resolve(options.webDist ?? WEB_DIST) }, auth);
+  const app = createApp({ db, artifactsRoot, logger: log, events, jobs, rollups, webDist: resolve(options.webDist ?? WEB_DIST), mirror }, auth);
   const server: ServerType = await new Promise((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolveServer(s));
     s.once('error', reject);
@@ -86,12 +113,15 @@ export async function startServer(options: ServerOptions, logger?: Logger): Prom
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   jobs.listeningAt(localUrl(options.host, port));
+  mirror?.start();
   return {
     url: `http://${host}:${port}`,
     port,
     db,
-    close: () =>
-      new Promise<void>((done) => {
+    close: async () => {
+      // A pass under way ends at its next request; it needs the database until then.
+      await mirror?.stop();
+      await new Promise<void>((done) => {
         // Open event streams would keep the server from closing; jobs and rollups need the database.
         events.close();
         jobs.stop();
@@ -104,6 +134,7 @@ export async function startServer(options: ServerOptions, logger?: Logger): Prom
           db.$client.close();
           done();
         });
-      }),
+      });
+    },
   };
 }

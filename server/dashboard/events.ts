@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { jsonDouble } from '../tracking/entities.ts';
 import type { Job } from './jobs/job.ts';
+import type { MirrorStatus } from '../mirror/status.ts';
 
 export interface RunEvent {
   run_id: string;
@@ -24,7 +25,8 @@ export type DashboardEvent =
   | { type: 'run'; data: RunEvent }
   | { type: 'metrics'; data: { run_id: string; points: MetricPointEvent[] } }
   | { type: 'alias'; data: { model: string; alias: string; version: string | null } }
-  | { type: 'job'; data: Job };
+  | { type: 'job'; data: Job }
+  | { type: 'mirror'; data: MirrorStatus };
 
 export type Listener = (event: DashboardEvent) => void;
 

@@ -275,3 +275,19 @@ export const metricRollupState = sqliteTable('metric_rollup_state', {
   id: integer('id').primaryKey(),
   lastMetricId: integer('last_metric_id').notNull(),
 });
+
+/**
+ * The remote MLflow server this store mirrors (one row, id 1; none: not a mirror). A store is bound
+ * to one remote for good: its experiment and run ids are the remote's. `counts` is the last pass's
+ * report as JSON.
+ */
+export const mirrorState = sqliteTable('mirror_state', {
+  id: integer('id').primaryKey(),
+  remoteUrl: text('remote_url').notNull(),
+  created: integer('created').notNull(),
+  lastSyncStarted: integer('last_sync_started'),
+  lastSyncFinished: integer('last_sync_finished'),
+  lastSuccess: integer('last_success'),
+  lastError: text('last_error'),
+  counts: text('counts'),
+});

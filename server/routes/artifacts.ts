@@ -19,6 +19,7 @@ import { deleteArtifact, listDirectory, writeArtifact } from '../artifacts/files
 import { joinRelative, resolveInRoot, safeArtifactPath } from '../artifacts/paths.ts';
 import { runArtifactUri, storePathOf } from '../artifacts/run-artifacts.ts';
 import { getModelVersionDownloadUri } from '../registry/model-versions.ts';
+import { MirrorArtifacts } from '../mirror/artifacts.ts';
 
 const PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
 
@@ -42,17 +43,24 @@ function requiredQuery(c: Context, field: string): string {
   return value;
 }
 
-export function artifactRoutes(app: Hono, api: MlflowApi, { db, artifactsRoot }: ServerContext): void {
+export function artifactRoutes(app: Hono, api: MlflowApi, { db, artifactsRoot, mirror }: ServerContext): void {
   mkdirSync(artifactsRoot, { recursive: true });
   // Symlink checks compare real paths, so the root is resolved once here.
   const root = realpathSync(artifactsRoot);
   const locate = (relative: string) => resolveInRoot(root, relative);
+  // A mirror's runs keep their artifacts on the remote: fetched on first request, then cached.
+  const mirrored = mirror && new MirrorArtifacts(mirror, db, root);
 
   for (const prefix of PREFIXES) {
     // Before the `/artifacts/*` routes, which Hono also matches without the trailing segment.
     app.get(`${prefix}/artifacts`, async (c) => {
       const raw = c.req.query('path');
       const path = raw === undefined ? '' : safeArtifactPath(raw);
+      const inRun = mirrored?.runArtifactOf(path);
+      if (inRun) {
+        const listed = (await mirrored!.list(inRun)).map((f) => ({ ...f, path: f.path.split('/').pop()! }));
+        return c.json(listed.length > 0 ? { files: listed } : {});
+      }
       const files = (await listDirectory(root, await locate(path), '')).map((f) => ({ ...f, path: f.path.split('/').pop()! }));
       return c.json(files.length > 0 ? { files } : {});
     });
@@ -65,6 +73,8 @@ export function artifactRoutes(app: Hono, api: MlflowApi, { db, artifactsRoot }:
     });
     app.get(`${prefix}/artifacts/*`, async (c) => {
       const path = safeArtifactPath(rawArtifactPath(c, prefix));
+      const inRun = mirrored?.runArtifactOf(path);
+      if (inRun) return artifactResponse(await mirrored!.file(inRun), path);
       return artifactResponse(await locate(path), path);
     });
     app.delete(`${prefix}/artifacts/*`, async (c) => {
@@ -84,6 +94,10 @@ export function artifactRoutes(app: Hono, api: MlflowApi, { db, artifactsRoot }:
     if (!runId) throw invalidParameter(`${missingValueMessage('run_id')} See the API docs for more information about request parameters.`);
     const relative = r.path === undefined ? '' : safeArtifactPath(r.path);
     const rootUri = runArtifactUri(db, runId);
+    if (mirrored) {
+      const listed = await mirrored.list({ runId, relative });
+      return { root_uri: rootUri, files: listed.length > 0 ? listed : undefined };
+    }
     const files = await listDirectory(root, await locate(joinRelative(storePathOf(rootUri), relative)), relative);
     return { root_uri: rootUri, files: files.length > 0 ? files : undefined };
   });
@@ -91,6 +105,10 @@ export function artifactRoutes(app: Hono, api: MlflowApi, { db, artifactsRoot }:
   app.get('/get-artifact', async (c) => {
     const path = safeArtifactPath(requiredQuery(c, 'path'));
     const runId = c.req.query('run_id') || c.req.query('run_uuid') || 'None';
+    if (mirrored) {
+      runArtifactUri(db, runId); // 404 for a run the mirror does not hold
+      return artifactResponse(await mirrored.file({ runId, relative: path }), path);
+    }
     const stored = joinRelative(storePathOf(runArtifactUri(db, runId)), path);
     return artifactResponse(await locate(stored), stored);
   });
@@ -99,6 +117,8 @@ export function artifactRoutes(app: Hono, api: MlflowApi, { db, artifactsRoot }:
     const path = safeArtifactPath(requiredQuery(c, 'path'));
     const location = getModelVersionDownloadUri(db, c.req.query('name') ?? '', c.req.query('version') ?? '');
     const stored = joinRelative(storePathOf(location), path);
+    const inRun = mirrored?.runArtifactOf(stored);
+    if (inRun) return artifactResponse(await mirrored!.file(inRun), stored);
     return artifactResponse(await locate(stored), stored);
   });
 }

@@ -15,6 +15,7 @@ import { jsonBody, query } from '../dashboard/request.ts';
 import { RunsTable, type RunsTableChunks } from '../dashboard/runs-table.ts';
 import { eventStream } from '../dashboard/sse.ts';
 import { listValidations } from '../dashboard/validations.ts';
+import { mirrorRoutes } from '../dashboard/mirror-routes.ts';
 
 const positiveInt = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().positive());
 
@@ -86,6 +87,8 @@ export function pixalRoutes(app: Hono, ctx: ServerContext): void {
   });
 
   app.get('/api/pixal/events', (c) => eventStream(c, ctx.events));
+
+  mirrorRoutes(app, ctx);
 
   app.post('/api/pixal/jobs/validate', async (c) => {
     const req = await jsonBody(c, ValidateBody, '{input_dir: string, run_id?: string, model_uri?: string}');

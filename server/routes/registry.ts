@@ -27,6 +27,7 @@ import {
   updateRegisteredModel,
 } from '../registry/registered-models.ts';
 import { searchModelVersions, searchRegisteredModels } from '../registry/search.ts';
+import { writeThrough } from '../mirror/writes.ts';
 
 const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
 
@@ -67,7 +68,8 @@ const search = (limit: number, defaultMax: number) =>
     page_token: str.optional(),
   }).transform((r) => ({ filter: r.filter, maxResults: r.max_results ?? defaultMax, orderBy: r.order_by ?? [], pageToken: r.page_token || undefined }));
 
-export function registryRoutes(api: MlflowApi, { db, events }: ServerContext): void {
+export function registryRoutes(api: MlflowApi, server: ServerContext): void {
+  const { db, events } = server;
   api.post('registered-models/create', z.object({ name: required('name'), tags, description: str.optional() }), (r) => ({
     registered_model: createRegisteredModel(db, r.name, tagList(r.tags), r.description ?? ''),
   }));
@@ -98,13 +100,14 @@ export function registryRoutes(api: MlflowApi, { db, events }: ServerContext): v
     deleteRegisteredModelTag(db, r.name, r.key);
     return {};
   });
-  api.post('registered-models/alias', z.object({ name: required('name'), alias: required('alias'), version: required('version') }), (r, ctx) => {
-    setRegisteredModelAlias(db, r.name, r.alias, r.version, actorOf(ctx));
+  // Promotions of a mirror go to the remote first (server/mirror/writes.ts).
+  api.post('registered-models/alias', z.object({ name: required('name'), alias: required('alias'), version: required('version') }), async (r, ctx) => {
+    await writeThrough(server.mirror, { method: 'POST', endpoint: 'registered-models/alias', body: r }, () => setRegisteredModelAlias(db, r.name, r.alias, r.version, actorOf(ctx)));
     events.publish({ type: 'alias', data: { model: r.name, alias: r.alias, version: String(Number(r.version)) } });
     return {};
   });
-  api.delete('registered-models/alias', z.object({ name: required('name'), alias: required('alias') }), (r, ctx) => {
-    deleteRegisteredModelAlias(db, r.name, r.alias, actorOf(ctx));
+  api.delete('registered-models/alias', z.object({ name: required('name'), alias: required('alias') }), async (r, ctx) => {
+    await writeThrough(server.mirror, { method: 'DELETE', endpoint: 'registered-models/alias', body: r }, () => deleteRegisteredModelAlias(db, r.name, r.alias, actorOf(ctx)));
     events.publish({ type: 'alias', data: { model: r.name, alias: r.alias, version: null } });
     return {};
   });
@@ -138,7 +141,11 @@ export function registryRoutes(api: MlflowApi, { db, events }: ServerContext): v
   api.post(
     'model-versions/transition-stage',
     z.object({ name: required('name'), version: required('version'), stage: required('stage'), archive_existing_versions: bool.optional() }),
-    (r, ctx) => ({ model_version: transitionModelVersionStage(db, r.name, r.version, r.stage, r.archive_existing_versions ?? false, actorOf(ctx)) }),
+    async (r, ctx) => ({
+      model_version: await writeThrough(server.mirror, { method: 'POST', endpoint: 'model-versions/transition-stage', body: r }, () =>
+        transitionModelVersionStage(db, r.name, r.version, r.stage, r.archive_existing_versions ?? false, actorOf(ctx)),
+      ),
+    }),
   );
   api.get('model-versions/search', search(200_000, 200_000), (r) => {
     const page = searchModelVersions(db, r);

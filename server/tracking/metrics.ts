@@ -85,16 +85,18 @@ export class MetricStore {
     this.lastRange = db.prepare<[string, string, number, number], SampleRow>(last('AND step >= ? AND step <= ?'));
   }
 
-  /** Logs points of one run; the caller holds the transaction and has checked the run is active. */
-  log(runUuid: string, points: MetricPoint[]): void {
+  /** Logs points of one run; the caller holds the transaction and has checked the run is active. Returns how many were new. */
+  log(runUuid: string, points: MetricPoint[]): number {
     const latest = new Map<string, StoredPoint>();
+    let added = 0;
     for (const p of points) {
       const s = stored(p);
-      this.insertPoint.run({ run: runUuid, ...s });
+      added += this.insertPoint.run({ run: runUuid, ...s }).changes;
       const current = latest.get(s.key);
       if (current === undefined || isLater(s, current)) latest.set(s.key, s);
     }
     for (const s of latest.values()) this.upsertLatest.run(runUuid, s.key, s.step, s.timestamp, s.value, s.isNan);
+    return added;
   }
 
   /** Every point of a key in (timestamp, step, value) order; paged when maxResults is given. */

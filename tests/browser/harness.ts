@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/main.ts';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const WEB_DIR = join(REPO_ROOT, 'web');
@@ -96,6 +96,8 @@ export interface DashboardOptions<S> {
   /** Skip the web build check (benches that built once already). Default false. */
   skipBuild?: boolean;
   viewport?: { width: number; height: number };
+  /** Server options beyond the temporary store (a `mirror`, say). */
+  serverOptions?: Partial<ServerOptions>;
 }
 
 export interface Dashboard<S> {
@@ -135,6 +137,7 @@ export async function startDashboard<S = undefined>(options: DashboardOptions<S>
       backendStoreUri: `sqlite:///${join(dir, 'store.db')}`,
       artifactsDestination: join(dir, 'artifacts'),
       logLevel: 'silent',
+      ...options.serverOptions,
     });
     cleanups.push(() => server.close());
     const seeded = (options.seed ? await options.seed({ server, url: server.url }) : undefined) as S;

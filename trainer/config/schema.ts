@@ -7,6 +7,7 @@ import { PreprocessorOptions } from '../pipeline/features/options.ts';
 import { ModelTrainingOptions } from './model-training.ts';
 import { PlottingOptions } from './plotting.ts';
 import { DetectionOptions } from './detection.ts';
+import { refineTilingAgainstTraining, TilingOptions } from './tiling.ts';
 
 export const PreprocessingOptions = z
   .object({
@@ -25,6 +26,8 @@ export const Config = z
     model_training: ModelTrainingOptions.default({}),
     plotting: PlottingOptions.default({}),
     detection: DetectionOptions.default({}),
+    tiling: TilingOptions.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine(refineTilingAgainstTraining);
 export type Config = z.infer<typeof Config>;

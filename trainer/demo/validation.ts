@@ -45,7 +45,7 @@ export async function validatePoints(p: ValidatePointsParams): Promise<PointVali
     } catch (err) {
       results.push({ point, error: err instanceof Error ? err.message : String(err) });
     } finally {
-      for (const m of models) m.model.dispose();
+      for (const m of models) (m.tiled ?? m.model).dispose();
     }
   }
   return results;

@@ -5,6 +5,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { errorMaps } from '../detection/error-map.ts';
 import { referenceFromMaps, type ErrorReference } from '../detection/normalisation.ts';
+import type { PositionInput } from '../tiling/position.ts';
+import { tileData, withPosition } from '../tiling/tile-data.ts';
+import type { TiledTrainResult } from '../tiling/train-tiles.ts';
 import type { TrainingData } from '../training/dataset.ts';
 
 /** The rows of (N, width) `source` at `indices`, copied. */
@@ -28,6 +31,21 @@ export async function measureErrorReferences(model: tf.LayersModel, data: Traini
       ...(labels ? { labels } : {}),
     });
     references.set(type, referenceFromMaps(maps, foreground, indices.length, [data.height, data.width]));
+  }
+  return references;
+}
+
+/**
+ * A tiled run's references, one per tile in grid order: each tile model's error on its window of the training
+ * images (shared mode: the one model, fed the tile's position when it takes one). A tiled run trains one type.
+ */
+export async function measureTileErrorReferences(tiled: TiledTrainResult, data: TrainingData, channelWeights: readonly number[], position: PositionInput): Promise<ErrorReference[]> {
+  const references: ErrorReference[] = [];
+  for (const [k, t] of tiled.tiles.entries()) {
+    const window = tileData(data, t.tile);
+    const part = tiled.shared && position !== 'none' ? withPosition(window, tiled.grid, k, position) : window;
+    const measured = await measureErrorReferences(t.result?.model ?? tiled.shared!.model, part, channelWeights);
+    references.push(measured.get(data.types[0]!)!);
   }
   return references;
 }

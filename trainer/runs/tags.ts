@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.ts';
 import { CHANNEL_GROUPS } from '../pipeline/features/channels.ts';
 import { resolveChannels } from '../pipeline/features/options.ts';
 import type { BackendInfo } from '../model/backend.ts';
+import { tileGrid } from '../tiling/grid.ts';
 import { PIXAL_VERSION } from '../version.ts';
 import type { TrainingUnit } from './datasets.ts';
 
@@ -31,10 +32,21 @@ export function trainingTags(unit: TrainingUnit, config: Config, backend: Backen
     'pixal.device': backend.device,
     'pixal.version': PIXAL_VERSION,
     'pixal.host': hostname(),
+    ...tilingTags(unit, config),
     'mlflow.source.name': 'pixal train',
     'mlflow.source.type': 'LOCAL',
     ...(commit ? { 'mlflow.source.git.commit': commit } : {}),
   };
+}
+
+/** pixal.tiling (the mode) and pixal.tile_grid (rows x cols) of a tiled run; the grid is left out when the map is
+ * smaller than a tile (training then fails, saying so). */
+function tilingTags(unit: TrainingUnit, config: Config): Record<string, string> {
+  const { enabled, mode, tile_size, stride } = config.tiling;
+  if (!enabled) return {};
+  const { height, width } = unit.data;
+  const grid = height >= tile_size && width >= tile_size ? tileGrid(height, width, tile_size, stride) : undefined;
+  return { 'pixal.tiling': mode, ...(grid ? { 'pixal.tile_grid': `${grid.rows}x${grid.cols}` } : {}) };
 }
 
 /** The channels as a person names them: the set name when they are exactly one set (LAB_ab), else joined with +. */

@@ -42,7 +42,7 @@ export async function trainUnits(p: TrainUnitsParams): Promise<TrainingRunOutcom
 /** One summary paragraph per run, for the terminal; with the run's address when the server outlives the command. */
 export function outcomeLines(outcomes: readonly TrainingRunOutcome[], runUrl?: (runId: string) => string): string[] {
   return outcomes.flatMap((o) => {
-    const r = o.result;
+    const r = o.result ?? o.tiled;
     const head = r
       ? `${o.runName}: ${o.status}, ${r.history.length} epochs (${r.stopReason.replace('_', ' ')}), best val_loss ${r.bestValLoss.toPrecision(4)} at epoch ${r.bestEpoch}`
       : `${o.runName}: ${o.status}`;

@@ -9,12 +9,13 @@ import { VALUE_LIMITS } from '../mlflow/batch.ts';
 import type { MlflowClient } from '../mlflow/client.ts';
 import { isTransient } from '../mlflow/errors.ts';
 import { withRetries, type RetryPolicy } from '../mlflow/retry.ts';
-import type { CloseReport, RunLoggerOptions } from '../mlflow/run-logger.ts';
+import type { CloseReport, RunLogger, RunLoggerOptions } from '../mlflow/run-logger.ts';
 import type { BackendInfo } from '../model/backend.ts';
+import { tileMetrics, trainTiles, type TiledTrainResult } from '../tiling/train-tiles.ts';
 import { train, type EpochReport, type TrainResult } from '../training/train.ts';
-import { stageArtifacts } from './artifacts.ts';
+import { stageArtifacts, type TrainedModel } from './artifacts.ts';
 import type { TrainingUnit } from './datasets.ts';
-import { measureErrorReferences } from './error-reference.ts';
+import { measureErrorReferences, measureTileErrorReferences } from './error-reference.ts';
 import { trainingRunName, trainingTags } from './tags.ts';
 
 export type TrainingStatus = 'FINISHED' | 'FAILED' | 'KILLED';
@@ -49,7 +50,10 @@ export interface TrainingRunOutcome {
   runId: string;
   runName: string;
   status: TrainingStatus;
+  /** The untiled training's result. */
   result?: TrainResult;
+  /** A tiled run's result (tiling.enabled) in place of `result`. */
+  tiled?: TiledTrainResult;
   error?: string;
   /** <outputDir>/<run_id> */
   localDir: string;
@@ -102,6 +106,7 @@ export async function runTraining(p: TrainingRunParams): Promise<TrainingRunOutc
   const logger = client.runLogger(runId, p.logger);
   let status: TrainingStatus = 'FAILED';
   let result: TrainResult | undefined;
+  let tiled: TiledTrainResult | undefined;
   let error: string | undefined;
   const started = performance.now();
   try {
@@ -119,35 +124,68 @@ export async function runTraining(p: TrainingRunParams): Promise<TrainingRunOutc
       },
     ]);
     p.progress?.start(runName, config.model_training.n_epochs);
-    try {
-      result = await train({
-        data: unit.data,
-        options: config.model_training,
-        channelWeights: config.preprocessing.preprocessor.weights,
-        checkpointDir: join(localDir, 'checkpoints'),
-        signal: p.signal,
-        onEpoch: (report) => {
-          logger.logMetrics(epochMetrics(report), report.epoch);
-          p.progress?.epoch(report);
-        },
-        onBatch: (done, total) => p.progress?.batch(done, total),
-      });
-    } finally {
-      p.progress?.end();
-    }
-    const lastEpoch = result.history.at(-1)?.epoch ?? 0;
-    if (lastEpoch > 0) logger.logMetrics({ best_val_loss: result.bestValLoss, best_epoch: result.bestEpoch }, lastEpoch);
-    logger.setTags({ 'pixal.stop_reason': result.stopReason, 'pixal.train_images': String(result.trainCount), 'pixal.validation_images': String(result.validationCount) });
-    // With the weights train() kept (the best epoch's, when restore_best): the model that detection will run.
-    const errorReferences = await measureErrorReferences(result.model, unit.data, config.preprocessing.preprocessor.weights);
+    if (config.tiling.enabled) tiled = await trainTiled(p, logger, localDir);
+    else result = await trainUntiled(p, logger, localDir);
+    const summary = (result ?? tiled)!;
+    const lastEpoch = summary.history.at(-1)?.epoch ?? 0;
+    if (lastEpoch > 0) logger.logMetrics({ best_val_loss: summary.bestValLoss, best_epoch: summary.bestEpoch }, lastEpoch);
+    logger.setTags({ 'pixal.stop_reason': summary.stopReason, 'pixal.train_images': String(summary.trainCount), 'pixal.validation_images': String(summary.validationCount) });
+    const weights = config.preprocessing.preprocessor.weights;
+    // With the weights training kept (the best epoch's, when restore_best): the model that detection will run.
+    const trained: TrainedModel = tiled
+      ? { tiled: true, result: tiled, references: await measureTileErrorReferences(tiled, unit.data, weights, config.tiling.position_input) }
+      : { tiled: false, result: result!, errorReferences: await measureErrorReferences(result!.model, unit.data, weights) };
     const stage = join(localDir, 'artifacts');
-    await stageArtifacts(stage, { result, unit, config, runId, runName, backend: p.backend, errorReferences, seconds: (performance.now() - started) / 1000 });
+    await stageArtifacts(stage, { trained, unit, config, runId, runName, backend: p.backend, seconds: (performance.now() - started) / 1000 });
     await uploadArtifacts(client, runId, stage);
-    status = result.stopReason === 'aborted' ? 'KILLED' : 'FINISHED';
+    status = summary.stopReason === 'aborted' ? 'KILLED' : 'FINISHED';
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
     logger.setTag('pixal.error', error.slice(0, VALUE_LIMITS.tag));
   }
   const close = await logger.close({ endStatus: status });
-  return { runId, runName, status, ...(result ? { result } : {}), ...(error ? { error } : {}), localDir, close };
+  return { runId, runName, status, ...(result ? { result } : {}), ...(tiled ? { tiled } : {}), ...(error ? { error } : {}), localDir, close };
+}
+
+/** train() to the end, one metric step per epoch. */
+async function trainUntiled(p: TrainingRunParams, logger: RunLogger, localDir: string): Promise<TrainResult> {
+  const { unit, config } = p;
+  try {
+    return await train({
+      data: unit.data,
+      options: config.model_training,
+      channelWeights: config.preprocessing.preprocessor.weights,
+      checkpointDir: join(localDir, 'checkpoints'),
+      signal: p.signal,
+      onEpoch: (report) => {
+        logger.logMetrics(epochMetrics(report), report.epoch);
+        p.progress?.epoch(report);
+      },
+      onBatch: (done, total) => p.progress?.batch(done, total),
+    });
+  } finally {
+    p.progress?.end();
+  }
+}
+
+/** The tiles' models in lock-step (trainer/tiling/train-tiles.ts): per epoch the aggregate and every tile's metrics. */
+async function trainTiled(p: TrainingRunParams, logger: RunLogger, localDir: string): Promise<TiledTrainResult> {
+  const { unit, config } = p;
+  try {
+    return await trainTiles({
+      data: unit.data,
+      options: config.model_training,
+      channelWeights: config.preprocessing.preprocessor.weights,
+      tiling: config.tiling,
+      checkpointDir: join(localDir, 'checkpoints'),
+      signal: p.signal,
+      onEpoch: (report) => {
+        logger.logMetrics({ ...epochMetrics(report), ...tileMetrics(report) }, report.epoch);
+        p.progress?.epoch(report);
+      },
+      onBatch: (done, total) => p.progress?.batch(done, total),
+    });
+  } finally {
+    p.progress?.end();
+  }
 }

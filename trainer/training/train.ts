@@ -2,6 +2,7 @@
 // split, validation after every epoch, early stopping with restore-best, best/last checkpoints, a report per
 // epoch, and a clean stop on an AbortSignal (between batches: the loop yields to the event loop after each one,
 // so Ctrl-C handlers run). Deterministic for a seed and backend: seeded initialisers, split and shuffling.
+// startTraining gives it one epoch per step (tiled training steps several in lock-step); train() runs it to the end.
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { ModelTrainingOptions } from '../config/model-training.ts';
@@ -14,7 +15,7 @@ import type { TrainingData } from './dataset.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { Objective, validationMetrics, type Batch } from './objective.ts';
 import { createAdam } from './optimizer.ts';
-import { shuffled, splitByType } from './split.ts';
+import { shuffled, splitByType, type Split } from './split.ts';
 
 export interface EpochReport {
   /** 1-based. */
@@ -31,6 +32,8 @@ export interface EpochReport {
   improved: boolean;
   best_epoch: number;
   best_val_loss: number;
+  /** With TrainParams.validationGroups: val_loss of each group's validation samples. */
+  val_loss_groups?: number[];
 }
 
 export type StopReason = 'completed' | 'early_stopping' | 'aborted';
@@ -47,6 +50,10 @@ export interface TrainParams {
   onEpoch?: (report: EpochReport) => void;
   /** Progress within an epoch: batches done and in total. */
   onBatch?: (done: number, total: number) => void;
+  /** The train/validation split (sample indices), instead of splitByType's: tiled shared mode keeps an image's tiles together. */
+  split?: Split;
+  /** Per sample, its group (0, 1, …): val_loss is also reported per group (val_loss_groups), e.g. per tile. */
+  validationGroups?: readonly number[];
 }
 
 export interface TrainResult {
@@ -102,8 +109,35 @@ function gatherBatch(split: SplitTensors, indices: tf.Tensor1D): Batch {
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** train() one epoch at a time: lock-step tiled training runs several side by side (trainer/tiling/train-tiles.ts). */
+export interface EpochStepper {
+  /** Epochs run so far. */
+  readonly epoch: number;
+  /** n_epochs ran, early stopping fired, or a step was aborted: step no more, finish. */
+  readonly done: boolean;
+  readonly stopReason: StopReason;
+  readonly history: readonly EpochReport[];
+  /** Trains and validates the next epoch; undefined when the signal aborted it (then done). */
+  step(): Promise<EpochReport | undefined>;
+  /** Writes last/, puts back the best weights (restore_best) and frees the training state. */
+  finish(): Promise<TrainResult>;
+  /** Frees the training state (tensors, optimiser); idempotent, finish calls it. The model is kept. */
+  dispose(): void;
+}
+
 export async function train(params: TrainParams): Promise<TrainResult> {
-  const { data, signal } = params;
+  const stepper = startTraining(params);
+  try {
+    while (!stepper.done) await stepper.step();
+    return await stepper.finish();
+  } finally {
+    stepper.dispose();
+  }
+}
+
+/** Checks the data and options and builds the model, optimiser and split; throws TrainingError before any epoch. */
+export function startTraining(params: TrainParams): EpochStepper {
+  const { data } = params;
   const options = parseTrainingOptions(params.options);
   if (options.model_kind === 'conv' && !isNativeBackend()) {
     // wasm has no Conv2DBackpropFilter kernel, and tfjs's JavaScript backend trains convolutions ~400x slower.
@@ -120,114 +154,178 @@ export async function train(params: TrainParams): Promise<TrainResult> {
       options.one_hot_encoding ? 'model_training.one_hot_encoding is true but the dataset has no type labels' : 'the dataset has type labels but model_training.one_hot_encoding is false',
     );
   }
-  const info: ModelInfo = {
-    model_kind: options.model_kind,
-    shape: [data.height, data.width],
-    channels: data.channels as [string, ...string[]],
-    ...(data.labelTypes ? { one_hot_types: data.labelTypes as [string, ...string[]] } : {}),
-  };
+  return new Stepper(params, options);
+}
 
-  const split = splitByType(data.types, options.validation_split, options.seed);
-  const trainSet = splitTensors(data, split.train);
-  const validationSet = splitTensors(data, split.validation);
-  const autoencoder: Autoencoder = buildAutoencoder(
-    { height: data.height, width: data.width, channels: data.channels.length, labelCount: data.labelTypes?.length },
-    options,
-  );
-  const variables = autoencoder.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = createAdam(variables, { learningRate: options.learning_rate, weightDecay: options.optimizer === 'adamw' ? options.weight_decay : 0 });
-  const objective = new Objective(autoencoder.training, options, params.channelWeights);
-  const stopping = new EarlyStopping(options.patience, options.min_delta);
-  const order = new Random('shuffle', options.seed);
-  const batchSize = options.batchsize;
-  const trainCount = split.train.length;
-  const batches = Math.ceil(trainCount / batchSize);
-  const history: EpochReport[] = [];
-  const checkpoints: TrainResult['checkpoints'] = {};
-  let best: tf.Tensor[] | null = null;
-  let stopReason: StopReason = 'completed';
+class Stepper implements EpochStepper {
+  epoch = 0;
+  stopReason: StopReason = 'completed';
+  readonly history: EpochReport[] = [];
+  private readonly info: ModelInfo;
+  private readonly channels: string[];
+  private readonly split: Split;
+  private readonly trainSet: SplitTensors;
+  /** One set, or one per validation group (TrainParams.validationGroups). */
+  private readonly validationSets: SplitTensors[];
+  private readonly autoencoder: Autoencoder;
+  private readonly variables: tf.Variable[];
+  private readonly optimizer: ReturnType<typeof createAdam>;
+  private readonly objective: Objective;
+  private readonly stopping: EarlyStopping;
+  private readonly order: Random;
+  private readonly checkpoints: TrainResult['checkpoints'] = {};
+  private best: tf.Tensor[] | null = null;
+  private disposed = false;
+  /** Everything but the data: the tensors hold its images, so a tile's copy can go once they are made. */
+  private readonly params: Omit<TrainParams, 'data'>;
 
-  try {
-    for (let epoch = 1; epoch <= options.n_epochs && stopReason === 'completed'; epoch++) {
-      const start = performance.now();
-      const permutation = shuffled(split.train.map((_, k) => k), order);
-      let lossSum = tf.keep(tf.scalar(0));
-      for (let b = 0; b < batches; b++) {
-        if (signal?.aborted) break;
-        const rows = permutation.slice(b * batchSize, (b + 1) * batchSize);
-        tf.tidy(() => {
-          const batch = gatherBatch(trainSet, tf.tensor1d(rows, 'int32'));
-          const { value, grads } = tf.variableGrads(() => objective.loss(batch), variables);
-          optimizer.applyGradients(grads);
-          const previous = lossSum;
-          lossSum = tf.keep(tf.add(previous, tf.mul(value, rows.length)));
-          previous.dispose();
-        });
-        params.onBatch?.(b + 1, batches);
-        await nextTick();
-      }
-      if (signal?.aborted) {
-        lossSum.dispose();
-        stopReason = 'aborted';
-        break;
-      }
-      const loss = (await lossSum.data())[0]! / trainCount;
-      lossSum.dispose();
-      const validation = validationMetrics(await evaluate(objective, validationSet, batchSize), split.validation.length);
-      const seconds = (performance.now() - start) / 1000;
-      if (!Number.isFinite(loss) || !Number.isFinite(validation.loss)) {
-        throw new TrainingError(`training diverged at epoch ${epoch}: loss ${loss}, val_loss ${validation.loss} (try a lower learning_rate)`);
-      }
-
-      const { improved, stop } = stopping.update(epoch, validation.loss);
-      if (improved) {
-        tf.dispose(best ?? []);
-        // A clone shares the variable's current buffer; later updates replace the variable's buffer, not this one.
-        best = variables.map((v) => tf.keep(v.clone()));
-        if (params.checkpointDir) {
-          checkpoints.best = join(params.checkpointDir, 'best');
-          await saveModel(autoencoder.model, checkpoints.best, info);
-        }
-      }
-      const report: EpochReport = {
-        epoch,
-        loss,
-        val_loss: validation.loss,
-        val_mse: Object.fromEntries(data.channels.map((c, i) => [c, validation.mse[i]!])),
-        learning_rate: optimizer.learningRate,
-        epoch_seconds: seconds,
-        samples_per_second: trainCount / seconds,
-        improved,
-        best_epoch: stopping.bestEpoch,
-        best_val_loss: stopping.best,
-      };
-      history.push(report);
-      params.onEpoch?.(report);
-      if (stop) stopReason = 'early_stopping';
-    }
-
-    if (params.checkpointDir) {
-      checkpoints.last = join(params.checkpointDir, 'last');
-      await saveModel(autoencoder.model, checkpoints.last, info);
-    }
-    if (options.restore_best && best) variables.forEach((v, i) => v.assign(best![i]!));
-  } finally {
-    tf.dispose(best ?? []);
-    tf.dispose([trainSet.images, trainSet.mask, trainSet.labels, validationSet.images, validationSet.mask, validationSet.labels].filter((t) => t !== undefined));
-    optimizer.dispose();
-    objective.dispose();
+  constructor(
+    { data, ...params }: TrainParams,
+    private readonly options: ModelTrainingOptions,
+  ) {
+    this.params = params;
+    this.channels = data.channels;
+    this.info = {
+      model_kind: options.model_kind,
+      shape: [data.height, data.width],
+      channels: data.channels as [string, ...string[]],
+      ...(data.labelTypes ? { one_hot_types: data.labelTypes as [string, ...string[]] } : {}),
+    };
+    this.split = params.split ?? splitByType(data.types, options.validation_split, options.seed);
+    this.trainSet = splitTensors(data, this.split.train);
+    this.validationSets = validationGroupsOf(this.split.validation, params.validationGroups).map((indices) => splitTensors(data, indices));
+    this.autoencoder = buildAutoencoder({ height: data.height, width: data.width, channels: data.channels.length, labelCount: data.labelTypes?.length }, options);
+    this.variables = this.autoencoder.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.optimizer = createAdam(this.variables, { learningRate: options.learning_rate, weightDecay: options.optimizer === 'adamw' ? options.weight_decay : 0 });
+    this.objective = new Objective(this.autoencoder.training, options, params.channelWeights);
+    this.stopping = new EarlyStopping(options.patience, options.min_delta);
+    this.order = new Random('shuffle', options.seed);
   }
-  return {
-    model: autoencoder.model,
-    info,
-    history,
-    stopReason,
-    bestEpoch: stopping.bestEpoch,
-    bestValLoss: stopping.best,
-    trainCount,
-    validationCount: split.validation.length,
-    checkpoints,
-  };
+
+  get done(): boolean {
+    return this.stopReason !== 'completed' || this.epoch >= this.options.n_epochs;
+  }
+
+  async step(): Promise<EpochReport | undefined> {
+    if (this.done) throw new Error('step() after training ended');
+    const { params, options, split, variables, optimizer, objective } = this;
+    const { signal } = params;
+    const epoch = this.epoch + 1;
+    const batchSize = options.batchsize;
+    const trainCount = split.train.length;
+    const batches = Math.ceil(trainCount / batchSize);
+    const start = performance.now();
+    const permutation = shuffled(split.train.map((_, k) => k), this.order);
+    let lossSum = tf.keep(tf.scalar(0));
+    for (let b = 0; b < batches; b++) {
+      if (signal?.aborted) break;
+      const rows = permutation.slice(b * batchSize, (b + 1) * batchSize);
+      tf.tidy(() => {
+        const batch = gatherBatch(this.trainSet, tf.tensor1d(rows, 'int32'));
+        const { value, grads } = tf.variableGrads(() => objective.loss(batch), variables);
+        optimizer.applyGradients(grads);
+        const previous = lossSum;
+        lossSum = tf.keep(tf.add(previous, tf.mul(value, rows.length)));
+        previous.dispose();
+      });
+      params.onBatch?.(b + 1, batches);
+      await nextTick();
+    }
+    if (signal?.aborted) {
+      lossSum.dispose();
+      this.stopReason = 'aborted';
+      return undefined;
+    }
+    const loss = (await lossSum.data())[0]! / trainCount;
+    lossSum.dispose();
+    const groupSums: Float32Array[] = [];
+    for (const set of this.validationSets) groupSums.push(await evaluate(objective, set, batchSize));
+    const validation = validationMetrics(groupSums.length === 1 ? groupSums[0]! : sumOf(groupSums), split.validation.length);
+    const seconds = (performance.now() - start) / 1000;
+    if (!Number.isFinite(loss) || !Number.isFinite(validation.loss)) {
+      throw new TrainingError(`training diverged at epoch ${epoch}: loss ${loss}, val_loss ${validation.loss} (try a lower learning_rate)`);
+    }
+
+    const { improved, stop } = this.stopping.update(epoch, validation.loss);
+    if (improved) {
+      tf.dispose(this.best ?? []);
+      // A clone shares the variable's current buffer; later updates replace the variable's buffer, not this one.
+      this.best = variables.map((v) => tf.keep(v.clone()));
+      if (params.checkpointDir) {
+        this.checkpoints.best = join(params.checkpointDir, 'best');
+        await saveModel(this.autoencoder.model, this.checkpoints.best, this.info);
+      }
+    }
+    const report: EpochReport = {
+      epoch,
+      loss,
+      val_loss: validation.loss,
+      val_mse: Object.fromEntries(this.channels.map((c, i) => [c, validation.mse[i]!])),
+      learning_rate: optimizer.learningRate,
+      epoch_seconds: seconds,
+      samples_per_second: trainCount / seconds,
+      improved,
+      best_epoch: this.stopping.bestEpoch,
+      best_val_loss: this.stopping.best,
+      ...(params.validationGroups ? { val_loss_groups: groupSums.map((sums, g) => validationMetrics(sums, this.validationSets[g]!.images.shape[0]).loss) } : {}),
+    };
+    this.epoch = epoch;
+    this.history.push(report);
+    params.onEpoch?.(report);
+    if (stop) this.stopReason = 'early_stopping';
+    return report;
+  }
+
+  async finish(): Promise<TrainResult> {
+    try {
+      if (this.params.checkpointDir) {
+        this.checkpoints.last = join(this.params.checkpointDir, 'last');
+        await saveModel(this.autoencoder.model, this.checkpoints.last, this.info);
+      }
+      if (this.options.restore_best && this.best) this.variables.forEach((v, i) => v.assign(this.best![i]!));
+    } finally {
+      this.dispose();
+    }
+    return {
+      model: this.autoencoder.model,
+      info: this.info,
+      history: this.history,
+      stopReason: this.stopReason,
+      bestEpoch: this.stopping.bestEpoch,
+      bestValLoss: this.stopping.best,
+      trainCount: this.split.train.length,
+      validationCount: this.split.validation.length,
+      checkpoints: this.checkpoints,
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose(this.best ?? []);
+    const sets = [this.trainSet, ...this.validationSets];
+    tf.dispose(sets.flatMap((set) => [set.images, set.mask, set.labels]).filter((t) => t !== undefined));
+    this.optimizer.dispose();
+    this.objective.dispose();
+  }
+}
+
+/** The validation indices, whole or split by group (each group's in ascending order); a group may not be empty. */
+function validationGroupsOf(validation: readonly number[], groups: readonly number[] | undefined): number[][] {
+  if (!groups) return [[...validation]];
+  const count = Math.max(...groups) + 1;
+  const out: number[][] = Array.from({ length: count }, () => []);
+  for (const i of validation) out[groups[i]!]!.push(i);
+  const empty = out.findIndex((g) => g.length === 0);
+  if (empty >= 0) throw new TrainingError(`validation group ${empty} holds no validation sample`);
+  return out;
+}
+
+/** Element-wise sum of equally long vectors. */
+function sumOf(vectors: readonly Float32Array[]): Float64Array {
+  const out = new Float64Array(vectors[0]!.length);
+  for (const v of vectors) for (let i = 0; i < v.length; i++) out[i]! += v[i]!;
+  return out;
 }
 
 /** Sums of Objective.validationSums over the whole set, in batches. */

@@ -3,14 +3,16 @@
 // foreground pixel into the pixel histogram (labelled where a ground-truth mask exists). Thresholds come afterwards
 // (thresholds.ts), so what depends on them (decisions, anomalous fractions, overlays) is computed from the kept
 // pooled maps in a second, cheap pass.
+import type * as tf from '@tensorflow/tfjs';
 import type { DetectionOptions } from '../config/detection.ts';
 import { errorMaps } from '../detection/error-map.ts';
-import { normaliseMaps, type ErrorReference } from '../detection/normalisation.ts';
+import { normaliseMaps, type ErrorReference, type NormalisationOptions } from '../detection/normalisation.ts';
 import { PixelHistogram } from '../detection/pixel-histogram.ts';
 import { ReconstructionStats } from '../detection/reconstruction-stats.ts';
 import { anomalousFraction } from '../detection/scores.ts';
 import { CropPass } from '../detection/crop-pass.ts';
 import { upsampleBilinear } from '../detection/upsample.ts';
+import type { TiledDetection } from '../tiling/detect.ts';
 import type { PreparedImage, PreparedSet } from './prepare.ts';
 
 export interface TypeDetection {
@@ -25,10 +27,57 @@ export interface TypeDetection {
   shape: [number, number];
   pixels: PixelHistogram;
   stats: ReconstructionStats;
+  /** A tiled model's grid (and per-tile thresholds), for its figure and the thresholds it stores. */
+  tiling?: TiledDetection;
+}
+
+/** What a maps producer is asked for. */
+export interface MapsRequest {
+  /** Loss weights per channel, as at training. */
+  channelWeights: number[];
+  /** Set when the maps are to be normalised per pixel, with the model's (joined) reference for this type. */
+  normalisation?: NormalisationOptions & { reference: ErrorReference };
+  stats: ReconstructionStats;
+  /** Counts images: (done, N). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * What makes a prepared set's (N, P) pooled error maps: an untiled model's errorMaps by default; a tiled model
+ * plugs in its own (trainer/tiling/detect.ts). Everything after the maps is the same for both.
+ */
+export interface MapsProducer {
+  errorMaps(set: PreparedSet, request: MapsRequest): Promise<{ maps: Float32Array; tiling?: TiledDetection }>;
+}
+
+/** The untiled producer: the model's error maps, normalised by the type's reference when asked. */
+function untiledMaps(model: tf.LayersModel): MapsProducer {
+  return {
+    async errorMaps(set, r) {
+      const [h, w] = set.shape;
+      const n = set.items.length;
+      const { maps } = await errorMaps(
+        model,
+        set.images,
+        n,
+        h * w,
+        set.channels.length,
+        { channelWeights: r.channelWeights, foreground: set.foreground, ...(set.labels ? { labels: set.labels } : {}), stats: r.stats },
+        r.onProgress,
+      );
+      if (r.normalisation) {
+        const { reference } = r.normalisation;
+        if (reference.shape.join() !== set.shape.join()) throw new Error(`${set.type}: the model's error reference is ${reference.shape.join('x')}, the images ${set.shape.join('x')}`);
+        normaliseMaps(maps, n, reference, r.normalisation);
+      }
+      return { maps };
+    },
+  };
 }
 
 export interface DetectParams {
-  model: import('@tensorflow/tfjs').LayersModel;
+  /** An untiled model, or a producer of the maps (a tiled model's, trainer/tiling/detect.ts). */
+  model: tf.LayersModel | MapsProducer;
   set: PreparedSet;
   /** Loss weights per channel, as at training. */
   channelWeights: number[];
@@ -51,21 +100,15 @@ export async function detectType(p: DetectParams): Promise<TypeDetection> {
   const [h, w] = set.shape;
   const n = set.items.length;
   const stats = new ReconstructionStats(set.channels);
-  const { maps } = await errorMaps(
-    p.model,
-    set.images,
-    n,
-    h * w,
-    set.channels.length,
-    { channelWeights: p.channelWeights, foreground: set.foreground, ...(set.labels ? { labels: set.labels } : {}), stats },
-    (done, total) => p.onProgress?.(done, 2 * total),
-  );
   const normalised = p.options.normalisation === 'per_pixel' && p.reference !== undefined;
-  if (normalised) {
-    if (p.reference!.shape.join() !== set.shape.join()) throw new Error(`${set.type}: the model's error reference is ${p.reference!.shape.join('x')}, the images ${set.shape.join('x')}`);
-    normaliseMaps(maps, n, p.reference!, { epsilonQuantile: p.options.normalisation_epsilon_quantile, supportShare: p.options.support_share });
-  }
-  const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, normalised, shape: set.shape, pixels: new PixelHistogram(), stats };
+  const producer = 'errorMaps' in p.model ? p.model : untiledMaps(p.model);
+  const { maps, tiling } = await producer.errorMaps(set, {
+    channelWeights: p.channelWeights,
+    ...(normalised ? { normalisation: { reference: p.reference!, epsilonQuantile: p.options.normalisation_epsilon_quantile, supportShare: p.options.support_share } } : {}),
+    stats,
+    onProgress: (done, total) => p.onProgress?.(done, 2 * total),
+  });
+  const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, normalised, shape: set.shape, pixels: new PixelHistogram(), stats, ...(tiling ? { tiling } : {}) };
   // One fused pass per crop (upsample, score, pixel histogram), the same numbers as cropMap → imageScore → add.
   const pass = new CropPass();
   for (let i = 0; i < n; i++) {

@@ -12,6 +12,7 @@ import { figureTitle, renderAnomalyFigure } from '../detection/overlay.ts';
 import { ReconstructionStats } from '../detection/reconstruction-stats.ts';
 import { readImage } from '../image/image.ts';
 import { writePlot } from '../plots/render.ts';
+import { writeTileGridFigure } from '../tiling/grid-figure.ts';
 import { cropMap, type TypeDetection } from './detect.ts';
 import type { ImageRow, ValidationSummary } from './results.ts';
 import type { Thresholds } from './thresholds.ts';
@@ -28,6 +29,12 @@ export interface FigureParams {
 }
 
 const label = (l: 0 | 1 | null) => (l === null ? 'unlabelled' : l === 1 ? 'defective' : 'good');
+
+/** The heatmap caption of a detection's maps when not raw errors: divided by per-tile thresholds, or normalised. */
+function mapCaption(d: TypeDetection): { mapCaption?: string } {
+  if (d.tiling?.thresholds) return { mapCaption: "pixel error (× its tile's threshold)" };
+  return d.normalised ? { mapCaption: 'pixel error (× its usual error)' } : {};
+}
 
 /** Which images get an overlay: defective ones first, then by descending score; at most `max`. */
 export function overlayOrder(rows: readonly ImageRow[], max: number): number[] {
@@ -102,7 +109,7 @@ export async function writeFigures(p: FigureParams): Promise<string[]> {
         image: await readImage(item.croppedFile, 4),
         map: cropMap(d, i),
         threshold: p.thresholds.pixel,
-        ...(d.normalised ? { mapCaption: 'pixel error (× its usual error)' } : {}),
+        ...mapCaption(d),
         ...(item.groundTruth ? { groundTruth: item.groundTruth } : {}),
         title: figureTitle({ file: `${d.type}/${item.name}`, score: row.score, normalisedScore: row.normalised_score, label: label(row.label), prediction: row.prediction ? 'defective' : 'good' }),
       });
@@ -111,6 +118,13 @@ export async function writeFigures(p: FigureParams): Promise<string[]> {
       await writeFile(join(p.stage, name), png);
       written.push(name);
       p.onOverlay?.(++done, order.length);
+    }
+  }
+  if (p.plotting.plot_anomaly_heatmap) {
+    let offset = 0;
+    for (const d of p.detections) {
+      const typeRows = rows.slice(offset, (offset += d.items.length));
+      if (d.tiling) written.push(await writeTileGridFigure({ stage: p.stage, detection: d, tiling: d.tiling, rows: typeRows, image: overlayOrder(typeRows, 1)[0]!, threshold: p.thresholds.pixel, ...mapCaption(d) }));
     }
   }
   return written;

@@ -1,8 +1,9 @@
 // The model a validation uses, picked by run ID (`--run`) or model URI (`--model models:/NAME@ALIAS`,
 // `models:/NAME/VERSION`, `runs:/ID/model`), resolved through MLflow REST (our server or any MLflow), its files
-// downloaded once into a local cache keyed by run (a run's artifacts do not change), and rebuilt: the tfjs model,
-// the effective config it was trained with, each type's preprocessing metadata and alignment reference, and the
-// per-pixel error references detection normalises by (absent in models trained before pixal stored them).
+// downloaded once into a local cache keyed by run (a run's artifacts do not change), and rebuilt: the tfjs model
+// (a tiled model's tiles and per-tile references: trainer/tiling/load.ts), the effective config it was trained with,
+// each type's preprocessing metadata and alignment reference, and the per-pixel error references detection
+// normalises by (absent in models trained before pixal stored them).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -19,6 +20,7 @@ import { loadModel, type ModelInfo } from '../model/io.ts';
 import { readPreprocessingMetadata, type PreprocessingMetadata } from '../pipeline/features/metadata.ts';
 import { ALIGNMENT_REFERENCE_FILE } from '../pipeline/preprocess.ts';
 import { MODEL_ARTIFACT } from '../runs/artifacts.ts';
+import { isTiledModelDir, loadTiledModel, type TiledModel } from '../tiling/load.ts';
 
 export class ModelSourceError extends Error {}
 
@@ -41,8 +43,11 @@ export interface TrainedModel {
   modelVersion?: { name: string; version: string };
   /** Local folder of the model's files. */
   dir: string;
+  /** The autoencoder; for a tiled model the model of its first tile (shared mode: the one model). */
   model: tf.LayersModel;
   info: ModelInfo;
+  /** A tiled model (model/tiling.json): every tile's model and reference; detection runs it instead of `model`. */
+  tiled?: TiledModel;
   config: Config;
   /** Per type the model serves: its preprocessing. */
   types: Map<string, TypePreprocessing>;
@@ -133,12 +138,15 @@ async function readTypes(dir: string): Promise<Map<string, TypePreprocessing>> {
 export async function fetchModel(client: MlflowClient, ref: ModelRef, cacheDir = defaultModelCache()): Promise<TrainedModel> {
   const resolved = await resolve(client, ref);
   const dir = await cached(client, resolved, ref, cacheDir);
-  const { model, info } = await loadModel(dir);
+  const untiled = isTiledModelDir(dir) ? undefined : await loadModel(dir);
   const config = await readConfig(join(dir, 'config.yaml'));
   const types = await readTypes(dir);
-  const errorReferences = await readErrorReferences(dir).catch((err: unknown) => {
+  const failed = (err: unknown): never => {
     throw new ModelSourceError(err instanceof Error ? err.message : String(err));
-  });
+  };
+  const tiled = untiled ? undefined : await loadTiledModel(dir, [...types.keys()]).catch(failed);
+  const { model, info } = untiled ?? { model: tiled!.modelOf(0), info: tiled!.info };
+  const errorReferences = tiled ? tiled.joinedReferences() : await readErrorReferences(dir).catch(failed);
   return {
     ref: refLabel(ref),
     runId: resolved.runId,
@@ -147,6 +155,7 @@ export async function fetchModel(client: MlflowClient, ref: ModelRef, cacheDir =
     dir,
     model,
     info,
+    ...(tiled ? { tiled } : {}),
     config,
     types,
     ...(errorReferences ? { errorReferences } : {}),

@@ -17,6 +17,8 @@ import type { MlflowClient } from '../mlflow/client.ts';
 import { listTypes } from '../pipeline/preprocess.ts';
 import type { Reporter } from '../pipeline/report.ts';
 import type { WorkerPool } from '../pipeline/workers/pool.ts';
+import { detectorOf } from '../tiling/detect.ts';
+import { storedTileThresholds, tileThresholdTag, withTileThresholds } from '../tiling/tile-thresholds.ts';
 import { PIXAL_VERSION } from '../version.ts';
 import { detectType, type TypeDetection } from './detect.ts';
 import { writeFigures } from './figures.ts';
@@ -124,20 +126,22 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
     }
     const units: MapUnits = references ? 'per_pixel' : 'none';
     result.normalisation = units;
+    const sourceRun = await p.client.getRun(model.runId);
+    const sourceTags = Object.fromEntries(sourceRun.data.tags.map((t) => [t.key, t.value]));
+    const storedTiles = storedTileThresholds(sourceTags);
+    const detector = detectorOf(model, { detection: p.config.detection, plotting: p.config.plotting, ...(storedTiles ? { stored: storedTiles } : {}), sourceRunId: model.runId });
     const detections: TypeDetection[] = [];
     for (const set of sets) {
       const step = p.reporter.step(`${set.type}: detect`, set.items.length * 2);
       const reference = references?.get(set.type);
       detections.push(
-        await detectType({ model: model.model, set, channelWeights: model.config.preprocessing.preprocessor.weights, options: p.config.detection, ...(reference ? { reference } : {}), onProgress: (d, t) => step.progress(d, t) }),
+        await detectType({ model: detector, set, channelWeights: model.config.preprocessing.preprocessor.weights, options: p.config.detection, ...(reference ? { reference } : {}), onProgress: (d, t) => step.progress(d, t) }),
       );
       step.end(`${set.items.length} images`);
     }
 
-    const sourceRun = await p.client.getRun(model.runId);
-    const sourceTags = Object.fromEntries(sourceRun.data.tags.map((t) => [t.key, t.value]));
     const rows = detections.flatMap((d) => d.items.map((item, i) => ({ score: d.scores[i]!, label: item.label })));
-    const thresholds = chooseThresholds({
+    const chosen = chooseThresholds({
       detection: p.config.detection,
       plotting: p.config.plotting,
       scores: rows.map((r) => r.score),
@@ -147,6 +151,7 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
       normalisation: units,
       sourceRunId: model.runId,
     });
+    const thresholds = withTileThresholds(chosen, detections);
     const summary = summarise(detections, thresholds);
     result.summary = summary;
     result.thresholds = thresholds;
@@ -195,6 +200,8 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
     const close = await logger.close({ endStatus: 'FINISHED' });
     if (!close.drained) throw new ValidationError(close.message);
 
+    const tileTag = tileThresholdTag(detections, units, result.runId);
+    if (tileTag && 'tooLong' in tileTag) p.reporter.warn(`run ${model.runId}: the per-tile thresholds (${tileTag.tooLong} characters) do not fit in a tag; not stored`);
     const headline = Object.fromEntries(HEADLINE_METRICS.filter((k) => summary.metrics[k] !== undefined).map((k) => [`validation.${k}`, summary.metrics[k]!]));
     const timestamp = Date.now();
     await p.client.logBatch(model.runId, {
@@ -209,6 +216,7 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
               { key: THRESHOLD_TAGS.normalisation, value: units },
             ]
           : []),
+        ...(tileTag && 'key' in tileTag ? [tileTag] : []),
       ],
     });
     result.status = 'FINISHED';

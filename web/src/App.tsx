@@ -8,6 +8,7 @@ import { Link, useRoute } from './router.ts';
 import { RunPage } from './run/RunPage.tsx';
 import { RunsPage } from './runs/RunsPage.tsx';
 import { lastViewOf } from './data/lastView.ts';
+import { MirrorBadge, MirrorBanner } from './mirror/MirrorBadge.tsx';
 import { ValidatePage } from './validate/ValidatePage.tsx';
 import { ValidationsPage } from './validations/ValidationsPage.tsx';
 
@@ -86,9 +87,11 @@ export function App() {
           ))}
         </nav>
         <span className="spacer" />
+        <MirrorBadge />
         <ServerVersion />
         <ConnectionState />
       </header>
+      <MirrorBanner />
       <main className="app-main">
         <Page path={path} />
       </main>

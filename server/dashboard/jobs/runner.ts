@@ -1,6 +1,7 @@
 // Runs dashboard jobs one at a time (two cores do not gain from parallel validations): each is
-// `pixal validate` as a child process logging to this very server, its progress read from the
-// child's `--progress-json` lines, every change saved in the jobs table and published as an event.
+// `pixal validate` as a child process logging to this very server (to the remote when this server
+// mirrors one, then a sync pass brings the validation runs here), its progress read from the child's
+// `--progress-json` lines, every change saved in the jobs table and published as an event.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
@@ -10,6 +11,9 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/open.ts';
 import type { AuthSpec } from '../../http/auth.ts';
 import { MlflowError } from '../../http/errors.ts';
+import type { Mirror } from '../../mirror/mirror.ts';
+import type { RemoteOptions } from '../../mirror/remote.ts';
+import { remoteUnavailable } from '../../mirror/writes.ts';
 import type { EventBus } from '../events.ts';
 import { validationRunsSince } from '../validations.ts';
 import { ChildOutput } from './output.ts';
@@ -30,6 +34,8 @@ export interface JobRunnerOptions {
   auth: AuthSpec;
   /** Where job commands run, so their relative outputs (validate/<component>/...) land there. */
   workDir: string;
+  /** The remote this server mirrors: jobs log there with its credentials. */
+  mirror?: Mirror;
 }
 
 interface Pending {
@@ -43,11 +49,21 @@ interface Running extends Pending {
   flushTimer?: NodeJS.Timeout;
 }
 
-/** Credentials the child needs to log to this server, as MLflow's client reads them. */
+const CREDENTIAL_VARS = ['MLFLOW_TRACKING_TOKEN', 'MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD'] as const;
+
+/** Credentials the child needs to log to a server, as MLflow's client reads them. */
 function credentialsEnv(auth: AuthSpec): NodeJS.ProcessEnv {
   if (auth.kind === 'token') return { MLFLOW_TRACKING_TOKEN: auth.token };
   if (auth.kind === 'basic') return { MLFLOW_TRACKING_USERNAME: auth.user, MLFLOW_TRACKING_PASSWORD: auth.password };
   return {};
+}
+
+/** Where the child logs: the remote with its credentials when mirroring one, else this server with ours. */
+export function childTrackingEnv(ownUrl: string, auth: AuthSpec, remote?: RemoteOptions): NodeJS.ProcessEnv {
+  if (!remote) return { MLFLOW_TRACKING_URI: ownUrl, ...credentialsEnv(auth) };
+  const { token, username, password } = remote;
+  const remoteAuth: AuthSpec = token ? { kind: 'token', token } : username ? { kind: 'basic', user: username, password: password ?? '' } : { kind: 'none' };
+  return { MLFLOW_TRACKING_URI: remote.url, ...credentialsEnv(remoteAuth) };
 }
 
 function isAlive(pid: number): boolean {
@@ -85,6 +101,8 @@ export class JobRunner {
 
   submitValidation(checked: CheckedValidation): Job {
     if (this.stopped || this.url === undefined) throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'The server is not accepting jobs (starting or stopping).');
+    const { mirror } = this.options;
+    if (mirror && !mirror.isReachable()) throw remoteUnavailable(mirror);
     const now = Date.now();
     const job: Job = {
       job_id: randomUUID().replace(/-/g, ''),
@@ -142,8 +160,10 @@ export class JobRunner {
   private start(pending: Pending): void {
     const { params } = pending.job;
     const model = params.run_id !== undefined ? ['--run', params.run_id] : ['--model', params.model_uri!];
-    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_TRACKING_URI: this.url, ...credentialsEnv(this.options.auth) };
-    if (this.options.auth.kind !== 'token') delete env.MLFLOW_TRACKING_TOKEN;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    // Only the credentials of the server the child logs to: a token from our environment must not win over them.
+    for (const name of CREDENTIAL_VARS) delete env[name];
+    Object.assign(env, childTrackingEnv(this.url!, this.options.auth, this.options.mirror?.remote.options));
     const child = spawn(process.execPath, [PIXAL_BIN, 'validate', '-i', params.input_dir, ...model, '--progress-json'], {
       cwd: this.options.workDir,
       env,
@@ -176,8 +196,21 @@ export class JobRunner {
     const { output, job } = running;
     const runIds = output.runIds.length > 0 ? output.runIds : validationRunsSince(this.options.db, running.sourceRunId, job.created_time);
     const progress = error === null ? { ...output.progress, done: output.progress.total, stage: 'done' } : output.progress;
-    this.save({ ...job, status: error === null ? 'FINISHED' : 'FAILED', error, progress, result_run_ids: runIds, log_tail: output.logTail });
-    this.options.logger.info({ job: job.job_id, status: error === null ? 'FINISHED' : 'FAILED' }, 'job finished');
+    const saved = this.save({ ...job, status: error === null ? 'FINISHED' : 'FAILED', error, progress, result_run_ids: runIds, log_tail: output.logTail });
+    this.options.logger.info({ job: job.job_id, status: saved.status }, 'job finished');
     this.next();
+    if (this.options.mirror) this.syncResults(this.options.mirror, saved, running.sourceRunId);
+  }
+
+  /** The job logged to the remote: a sync pass brings its runs here at once (and into the job, when its output named none). */
+  private syncResults(mirror: Mirror, job: Job, sourceRunId: string): void {
+    mirror.syncNow().then(
+      () => {
+        if (this.stopped || job.result_run_ids.length > 0) return;
+        const runIds = validationRunsSince(this.options.db, sourceRunId, job.created_time);
+        if (runIds.length > 0) this.save({ ...job, result_run_ids: runIds });
+      },
+      (err: unknown) => this.options.logger.warn({ err, job: job.job_id }, 'sync pass after a job failed'),
+    );
   }
 }

@@ -69,7 +69,7 @@ describe('loadConfig', () => {
 
   it('lists the valid keys when nothing is close, and rejects GPU flags it cannot honour', () => {
     expect(problemsOf(() => loadConfig({ sets: ['training.n_epochs=3'] }))).toEqual([
-      'training: unknown key; valid keys: preprocessing, model_training, plotting, detection (from --set training.n_epochs=3)',
+      'training: unknown key; valid keys: preprocessing, model_training, plotting, detection, tiling (from --set training.n_epochs=3)',
     ]);
     const [problem] = problemsOf(() => loadConfig({ sets: ['model_training.use_mixed_precision=true'] }));
     expect(problem).toMatch(/^model_training\.use_mixed_precision: unknown key; valid keys: model_name, experiment_name, seed, /);

@@ -63,7 +63,9 @@ async function attempt(url: string, init: RequestInit, signal?: AbortSignal): Pr
   signal?.addEventListener('abort', onAbort);
   try {
     const response = await fetch(url, { ...init, signal: timeout.signal });
-    return GATEWAY.has(response.status) ? 'unreachable' : response;
+    // A JSON error is the server's own answer (a mirror whose remote is away answers 503), not a gateway's.
+    const fromServer = response.headers.get('content-type')?.includes('application/json') ?? false;
+    return GATEWAY.has(response.status) && !fromServer ? 'unreachable' : response;
   } catch {
     if (signal?.aborted) throw signal.reason;
     if (timeout.signal.aborted) throw new ApiError(0, 'TIMEOUT', `${url.split('?')[0]} did not answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`);

@@ -1,12 +1,13 @@
 // The compare view: curves, a param/metric table, parallel coordinates and a scatter for the runs in
 // the URL. Everything shown is decided by the URL (data/urlState.ts).
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { columnId } from '../data/columns.ts';
+import { columnId, splitTileMetrics, TILE_METRICS_SECTION } from '../data/columns.ts';
 import { seriesColor } from '../data/colors.ts';
 import type { CurveRun } from '../data/curves.ts';
 import { groupByParam } from '../data/curves.ts';
 import { differingKeys } from '../data/differences.ts';
 import { rememberView } from '../data/lastView.ts';
+import { isTileMetric } from '../data/tiles.ts';
 import { encodeCompareState, parseCompareState, type CompareTab, type CompareViewState } from '../data/urlState.ts';
 import { Link, navigate, useRoute } from '../router.ts';
 import { ErrorBanner } from '../ui/ErrorBanner.tsx';
@@ -45,7 +46,7 @@ export function ComparePage() {
 
   const runs = useMemo(() => compared.data?.runs ?? [], [compared.data]);
   const available = useMemo(() => compared.data?.metrics ?? [], [compared.data]);
-  const metrics = useMemo(() => state.metrics ?? available.slice(0, DEFAULT_METRICS), [state.metrics, available]);
+  const metrics = useMemo(() => state.metrics ?? splitTileMetrics(available).plain.slice(0, DEFAULT_METRICS), [state.metrics, available]);
   // Histories are asked for the URL's ids straight away, beside the runs lookup (unknown ids simply
   // have no series), so a shared link draws after one round trip when it names its metrics.
   const histories = useHistories(state.runs, state.tab === 'curves' ? metrics : [], state.x, maxPoints);
@@ -96,7 +97,8 @@ export function ComparePage() {
             <KeyPicker
               label={`Metrics (${metrics.length})`}
               testId="metric-chooser"
-              options={available.map((k) => ({ id: k, label: k, section: 'Metrics' }))}
+              options={available.map((k) => ({ id: k, label: k, section: isTileMetric(k) ? TILE_METRICS_SECTION : 'Metrics' }))}
+              foldedSections={[TILE_METRICS_SECTION]}
               selected={metrics}
               onChange={(ids) => update({ metrics: ids })}
             />

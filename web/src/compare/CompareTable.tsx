@@ -2,7 +2,7 @@
 // every run agrees. Metric cells are shaded by their rank in the row so the best stands out either way.
 import { useMemo } from 'react';
 import type { RunRow } from '../api/types.ts';
-import { formatDuration, formatNumber } from '../data/columns.ts';
+import { formatDuration, formatNumber, splitTileMetrics } from '../data/columns.ts';
 import { differingKeys } from '../data/differences.ts';
 import { Link } from '../router.ts';
 
@@ -15,6 +15,7 @@ interface Section {
 export function CompareTable({ runs, colors, diffOnly, onDiffOnly }: { runs: readonly RunRow[]; colors: ReadonlyMap<string, string>; diffOnly: boolean; onDiffOnly: (on: boolean) => void }) {
   const sections: Section[] = useMemo(() => {
     const union = (pick: (r: RunRow) => Record<string, unknown>) => [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
+    const metrics = splitTileMetrics(union((r) => r.metrics));
     return [
       {
         title: 'Run',
@@ -23,8 +24,10 @@ export function CompareTable({ runs, colors, diffOnly, onDiffOnly }: { runs: rea
           key === 'status' ? run.status : key === 'duration' ? (run.end_time === null ? undefined : formatDuration(run.end_time - run.start_time)) : key === 'experiment_id' ? run.experiment_id : (run.parent_run_id ?? undefined),
       },
       { title: 'Params', keys: union((r) => r.params), value: (run, key) => run.params[key] },
-      { title: 'Metrics (latest)', keys: union((r) => r.metrics), value: (run, key) => run.metrics[key] },
+      { title: 'Metrics (latest)', keys: metrics.plain, value: (run, key) => run.metrics[key] },
       { title: 'Tags', keys: union((r) => r.tags).filter((k) => !k.startsWith('mlflow.')), value: (run, key) => run.tags[key] },
+      // Last: a tiled run's per-tile curves would otherwise push the tags off the screen.
+      { title: 'Metrics per tile (latest)', keys: metrics.tiles, value: (run, key) => run.metrics[key] },
     ];
   }, [runs]);
 

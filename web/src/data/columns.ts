@@ -1,6 +1,7 @@
 // Columns of the runs table: a run attribute, or one param / metric / tag, named as in MLflow's
 // filter grammar ("params.lr", "metrics.val_loss") so the URL reads like a query.
 import type { RunRow } from '../api/types.ts';
+import { isTileMetric } from './tiles.ts';
 
 export type ColumnKind = 'attr' | 'params' | 'metrics' | 'tags';
 
@@ -24,6 +25,20 @@ export function parseColumn(id: string): Column | undefined {
 }
 
 export const columnId = (kind: ColumnKind, key: string): string => `${kind}.${key}`;
+
+/**
+ * A tiled run logs two curves per tile (a 13×17 grid: 442 keys) beside its aggregate: key choosers put
+ * them in a section of their own, folded, and default column/metric choices leave them out.
+ */
+export const TILE_METRICS_SECTION = 'Tile metrics';
+
+/** Metric keys split into the ordinary ones and the per-tile ones, each in the given order. */
+export function splitTileMetrics(keys: readonly string[]): { plain: string[]; tiles: string[] } {
+  const plain: string[] = [];
+  const tiles: string[] = [];
+  for (const key of keys) (isTileMetric(key) ? tiles : plain).push(key);
+  return { plain, tiles };
+}
 
 /** The raw value of a run in a column: numbers for metrics and times, strings otherwise. */
 export function cellValue(run: RunRow, column: Column): string | number | undefined {

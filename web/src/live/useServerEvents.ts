@@ -3,6 +3,7 @@
 // After any reconnect, subscribers get `reconnect` so they can reload what they may have missed.
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { AliasEvent, Job, MetricsEvent, RunEvent } from '../api/types.ts';
+import type { MirrorStatus } from '../mirror/types.ts';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
@@ -11,11 +12,12 @@ export interface ServerEventHandlers {
   metrics?: (event: MetricsEvent) => void;
   alias?: (event: AliasEvent) => void;
   job?: (job: Job) => void;
+  mirror?: (status: MirrorStatus) => void;
   reconnect?: () => void;
 }
 
 type Kind = Exclude<keyof ServerEventHandlers, 'reconnect'>;
-const KINDS: Kind[] = ['run', 'metrics', 'alias', 'job'];
+const KINDS: Kind[] = ['run', 'metrics', 'alias', 'job', 'mirror'];
 
 const subscribers = new Set<{ current: ServerEventHandlers }>();
 const stateListeners = new Set<() => void>();

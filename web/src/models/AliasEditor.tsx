@@ -1,10 +1,11 @@
 // Set, move or remove any alias of a model. Every change is confirmed first, naming what it changes.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { deleteAlias, setAlias } from '../api/client.ts';
 import type { ApiError, ModelVersion } from '../api/types.ts';
 import { toApiError } from '../api/useApi.ts';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { ErrorBanner } from '../ui/ErrorBanner.tsx';
+import { useMirrorReadOnly } from '../mirror/useMirror.ts';
 import { aliasChange, aliasProblem, describeAliasChange, SUGGESTED_ALIASES, type AliasChange } from './aliasChange.ts';
 
 export interface AliasEditorProps {
@@ -23,7 +24,12 @@ export function AliasEditor({ model, aliases, versions, requested, onRequestHand
   const [pending, setPending] = useState<AliasChange | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const shown = requested ?? pending;
+  // A mirror whose remote is away cannot promote (the remote takes the change first): no change is offered.
+  const readOnly = useMirrorReadOnly();
+  useEffect(() => {
+    if (readOnly && requested) onRequestHandled();
+  }, [readOnly, requested, onRequestHandled]);
+  const shown = readOnly ? null : (requested ?? pending);
   const problem = aliasProblem(alias.trim());
   const chosenVersion = version || versions[0]?.version || '';
 
@@ -61,7 +67,7 @@ export function AliasEditor({ model, aliases, versions, requested, onRequestHand
                 </td>
                 <td>version {a.version}</td>
                 <td>
-                  <button type="button" className="link" data-testid={`alias-remove-${a.alias}`} onClick={() => setPending(aliasChange(aliases, a.alias, null))}>
+                  <button type="button" className="link" disabled={readOnly !== null} title={readOnly ?? undefined} data-testid={`alias-remove-${a.alias}`} onClick={() => setPending(aliasChange(aliases, a.alias, null))}>
                     Remove
                   </button>
                 </td>
@@ -96,10 +102,15 @@ export function AliasEditor({ model, aliases, versions, requested, onRequestHand
             ))}
           </select>
         </label>
-        <button type="submit" className="primary" disabled={problem !== null || !chosenVersion} data-testid="alias-apply">
+        <button type="submit" className="primary" disabled={problem !== null || !chosenVersion || readOnly !== null} title={readOnly ?? undefined} data-testid="alias-apply">
           Set alias…
         </button>
         {problem && alias !== '' && <span className="field-error">{problem}</span>}
+        {readOnly && (
+          <span className="field-error" data-testid="alias-read-only">
+            {readOnly}
+          </span>
+        )}
       </form>
       {error && <ErrorBanner error={error} testId="alias-error" />}
       {shown && (

@@ -1,8 +1,9 @@
 // One run: what it was (params, metrics, tags, where it ran), what it made (artifacts), and how it
 // was validated, with links to its source run, its validations and a new validation.
-import { useCallback, useRef } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { getRun, searchExperiments } from '../api/client.ts';
 import { useApi } from '../api/useApi.ts';
+import { isTileMetric, tileLayout, tileMetric } from '../data/tiles.ts';
 import { useServerEvents } from '../live/useServerEvents.ts';
 import { href, Link, useRoute } from '../router.ts';
 import { ErrorBanner } from '../ui/ErrorBanner.tsx';
@@ -12,6 +13,7 @@ import { ArtifactBrowser } from './ArtifactBrowser.tsx';
 import { KeyValueTable } from './KeyValueTable.tsx';
 import { RunMetrics } from './RunMetrics.tsx';
 import { RunValidations } from './RunValidations.tsx';
+import { TileView } from './TileView.tsx';
 import { isValidationRun, runName, SYSTEM_TAGS, tagMap } from './runData.ts';
 import '../ui/pages.css';
 import './run.css';
@@ -29,6 +31,11 @@ export function RunPage({ runId }: { runId: string }) {
     lastReload.current = Date.now();
     reload();
   }, [reload]);
+  const tiles = useMemo(() => {
+    const layout = run && tileLayout((run.data.metrics ?? []).map((m) => m.key), tagMap(run.data.tags)['pixal.tile_grid']);
+    const metric = layout && tileMetric(layout);
+    return layout && metric ? { layout, metric } : undefined;
+  }, [run]);
   useServerEvents({
     run: (e) => e.run_id === runId && liveReload(),
     metrics: (e) => e.run_id === runId && liveReload(),
@@ -63,6 +70,9 @@ export function RunPage({ runId }: { runId: string }) {
   const userTags = Object.entries(tags)
     .filter(([k]) => !systemKeys.has(k) && k !== 'mlflow.runName')
     .sort(([a], [b]) => a.localeCompare(b));
+  // A tiled run's per-tile curves live in the tile view; listing them here would bury the aggregate.
+  const metrics = (run.data.metrics ?? []).filter((m) => !isTileMetric(m.key));
+  const tileMetricCount = (run.data.metrics?.length ?? 0) - metrics.length;
   const params = (run.data.params ?? []).map((p) => [p.key, p.value] as [string, string]).sort(([a], [b]) => a.localeCompare(b));
 
   return (
@@ -123,8 +133,9 @@ export function RunPage({ runId }: { runId: string }) {
           <KeyValueTable entries={params} testId="run-params" empty="No parameters logged." />
         </section>
         <section className="panel run-section">
-          <h3>Metrics ({run.data.metrics?.length ?? 0})</h3>
-          <RunMetrics runId={runId} metrics={run.data.metrics ?? []} />
+          <h3>Metrics ({metrics.length})</h3>
+          <RunMetrics runId={runId} metrics={metrics} />
+          {tileMetricCount > 0 && <p className="muted">and {tileMetricCount} per-tile metrics, shown under Tiles.</p>}
         </section>
         <section className="panel run-section">
           <h3>System</h3>
@@ -160,6 +171,16 @@ export function RunPage({ runId }: { runId: string }) {
           <KeyValueTable entries={userTags} testId="run-tags" empty="No tags." />
         </section>
       </div>
+
+      {tiles && (
+        <section className="panel run-section" data-testid="run-tiles">
+          <h3>
+            Tiles ({tiles.layout.rows}×{tiles.layout.cols}
+            {tags['pixal.tiling'] ? `, ${tags['pixal.tiling'].replace('_', ' ')}` : ''})
+          </h3>
+          <TileView runId={runId} layout={tiles.layout} metric={tiles.metric} metrics={run.data.metrics ?? []} />
+        </section>
+      )}
 
       <section className="run-section">
         <h3>Artifacts</h3>

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { runsTable, searchExperiments } from '../api/client.ts';
 import type { RunsTable as Table } from '../api/types.ts';
 import { useApi } from '../api/useApi.ts';
-import { columnId, parseColumn, type Column } from '../data/columns.ts';
+import { columnId, parseColumn, splitTileMetrics, TILE_METRICS_SECTION, type Column } from '../data/columns.ts';
 import { unknownKeyWarnings } from '../data/filterError.ts';
 import { rememberView } from '../data/lastView.ts';
 import { buildRows } from '../data/runRows.ts';
@@ -67,7 +67,7 @@ function mostTelling(keys: readonly string[], table: Table, pick: (run: Table['r
 function defaultColumns(table: Table): string[] {
   return [
     ...mostTelling(table.params, table, (r) => r.params, DEFAULT_PARAM_COLUMNS).map((k) => columnId('params', k)),
-    ...mostTelling(table.metrics, table, (r) => r.metrics, DEFAULT_METRIC_COLUMNS).map((k) => columnId('metrics', k)),
+    ...mostTelling(splitTileMetrics(table.metrics).plain, table, (r) => r.metrics, DEFAULT_METRIC_COLUMNS).map((k) => columnId('metrics', k)),
   ];
 }
 
@@ -108,11 +108,13 @@ export function RunsPage() {
 
   const columnOptions: KeyOption[] = useMemo(() => {
     if (!table) return [];
+    const metrics = splitTileMetrics(table.metrics);
     return [
-      ...table.metrics.map((k) => ({ id: columnId('metrics', k), label: k, section: 'Metrics' })),
+      ...metrics.plain.map((k) => ({ id: columnId('metrics', k), label: k, section: 'Metrics' })),
       ...table.params.map((k) => ({ id: columnId('params', k), label: k, section: 'Params' })),
       ...table.tags.map((k) => ({ id: columnId('tags', k), label: k, section: 'Tags' })),
       { id: 'attr.duration', label: 'duration', section: 'Attributes' },
+      ...metrics.tiles.map((k) => ({ id: columnId('metrics', k), label: k, section: TILE_METRICS_SECTION })),
     ];
   }, [table]);
   const groupOptions: KeyOption[] = useMemo(() => (table ? table.params.map((k) => ({ id: k, label: k, section: 'Params' })) : []), [table]);
@@ -164,7 +166,14 @@ export function RunsPage() {
       <section className="runs-main">
         <FilterBox value={state.filter} error={filterError} warnings={warnings} onApply={(filter) => update({ filter })} />
         <div className="toolbar runs-toolbar">
-          <KeyPicker label="Columns" testId="column-chooser" options={columnOptions} selected={columns.map((c) => c.id)} onChange={(ids) => update({ columns: ids })} />
+          <KeyPicker
+            label="Columns"
+            testId="column-chooser"
+            options={columnOptions}
+            selected={columns.map((c) => c.id)}
+            onChange={(ids) => update({ columns: ids })}
+            foldedSections={[TILE_METRICS_SECTION]}
+          />
           <KeyPicker label={state.groupBy.length ? `Group: ${state.groupBy.join(' × ')}` : 'Group by'} testId="group-by" options={groupOptions} selected={state.groupBy} onChange={(ids) => update({ groupBy: ids, folded: [] })} max={4} />
           {state.groupBy.length > 0 && (
             <button type="button" className="link" data-testid="group-clear" onClick={() => update({ groupBy: [], folded: [] })}>

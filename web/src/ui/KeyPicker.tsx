@@ -16,10 +16,13 @@ export interface KeyPickerProps {
   onChange: (ids: string[]) => void;
   /** Caps how many can be chosen (e.g. group-by keys). */
   max?: number;
+  /** Sections shown folded to their head until opened (a tiled run's hundreds of per-tile metrics); a search unfolds them. */
+  foldedSections?: readonly string[];
 }
 
-export function KeyPicker({ label, testId, options, selected, onChange, max }: KeyPickerProps) {
+export function KeyPicker({ label, testId, options, selected, onChange, max, foldedSections }: KeyPickerProps) {
   const [open, setOpen] = useState(false);
+  const [unfolded, setUnfolded] = useState<ReadonlySet<string>>(new Set());
   const [search, setSearch] = useState('');
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -47,6 +50,8 @@ export function KeyPicker({ label, testId, options, selected, onChange, max }: K
   const chosen = new Set(selected);
   const toggle = (id: string) => onChange(chosen.has(id) ? selected.filter((s) => s !== id) : [...selected, id]);
   const full = max !== undefined && selected.length >= max;
+  const foldable = (section: string) => !search.trim() && foldedSections?.includes(section) === true;
+  const unfold = (section: string) => setUnfolded((u) => (u.has(section) ? new Set([...u].filter((s) => s !== section)) : new Set([...u, section])));
   return (
     <div className="key-picker" ref={root}>
       <button type="button" data-testid={testId} aria-expanded={open} onClick={() => setOpen((o) => !o)}>
@@ -58,7 +63,13 @@ export function KeyPicker({ label, testId, options, selected, onChange, max }: K
           {sections.map(([section, list]) => (
             <div key={section} className="key-section">
               <div className="key-section-head">
-                <span>{section}</span>
+                {foldable(section) ? (
+                  <button type="button" className="link" data-testid={`${testId}-fold-${section}`} aria-expanded={unfolded.has(section)} onClick={() => unfold(section)}>
+                    {unfolded.has(section) ? '▾' : '▸'} {section} ({list.length})
+                  </button>
+                ) : (
+                  <span>{section}</span>
+                )}
                 {max === undefined && (
                   <span>
                     <button type="button" className="link" onClick={() => onChange([...selected, ...list.map((o) => o.id).filter((id) => !chosen.has(id))])}>
@@ -70,7 +81,7 @@ export function KeyPicker({ label, testId, options, selected, onChange, max }: K
                   </span>
                 )}
               </div>
-              {list.map((option) => (
+              {(!foldable(section) || unfolded.has(section)) && list.map((option) => (
                 <label key={option.id} className="key-option" data-testid={`${testId}-option-${option.id}`}>
                   <input type="checkbox" checked={chosen.has(option.id)} disabled={full && !chosen.has(option.id)} onChange={() => toggle(option.id)} />
                   <span title={option.label}>{option.label}</span>

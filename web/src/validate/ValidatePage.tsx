@@ -6,6 +6,7 @@ import type { ApiError } from '../api/types.ts';
 import { toApiError } from '../api/useApi.ts';
 import { useRoute } from '../router.ts';
 import { ErrorBanner } from '../ui/ErrorBanner.tsx';
+import { useMirrorReadOnly } from '../mirror/useMirror.ts';
 import { Spinner } from '../ui/Spinner.tsx';
 import { FolderBrowser } from './FolderBrowser.tsx';
 import { JobCard } from './JobCard.tsx';
@@ -32,7 +33,9 @@ export function ValidatePage() {
   const { jobs, error: jobsError, reload, add } = useJobs();
 
   const weights = mode === 'run' ? (runId ? { run_id: runId } : null) : modelUri ? { model_uri: modelUri } : null;
-  const canLaunch = !!weights && weightsValid && dir !== '' && !launching;
+  // A mirror's jobs log to the remote: none can start while it is away.
+  const readOnly = useMirrorReadOnly();
+  const canLaunch = !!weights && weightsValid && dir !== '' && !launching && readOnly === null;
 
   const launch = async () => {
     if (!weights) return;
@@ -60,12 +63,17 @@ export function ValidatePage() {
         <FolderBrowser dir={dir} />
       </section>
       <section className="validate-launch toolbar">
-        <button type="button" className="primary" disabled={!canLaunch} onClick={() => void launch()} data-testid="validate-launch">
+        <button type="button" className="primary" disabled={!canLaunch} title={readOnly ?? undefined} onClick={() => void launch()} data-testid="validate-launch">
           {launching ? 'Starting…' : 'Validate'}
         </button>
         <span className="hint" data-testid="validate-summary">
           {weights ? (mode === 'run' ? `run ${runId}` : modelUri) : 'choose weights'} on {dir || 'a folder'}
         </span>
+        {readOnly && (
+          <span className="field-error" data-testid="validate-read-only">
+            {readOnly}
+          </span>
+        )}
       </section>
       {launchError && <ErrorBanner error={launchError} testId="launch-error" />}
 
