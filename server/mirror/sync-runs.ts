@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { runEvent } from '../dashboard/events.ts';
-import type { DatasetInputJson, KeyValue } from '../tracking/entities.ts';
+import type { DatasetInputJson, KeyValue, RunRow } from '../tracking/entities.ts';
 import { stillOnRemote, type PassContext } from './sync-context.ts';
 import type { MetricJob } from './sync-metrics.ts';
 import { parseRemote, RunsPage, type RemoteMetric, type RemoteRun } from './wire.ts';
@@ -14,17 +14,6 @@ import { parseRemote, RunsPage, type RemoteMetric, type RemoteRun } from './wire
 const ENDPOINT = '/api/2.0/mlflow/runs/search';
 export const RUNS_PAGE = 1000;
 
-interface LocalRun {
-  run_uuid: string;
-  experiment_id: number;
-  run_name: string;
-  user_id: string;
-  status: string;
-  start_time: number;
-  end_time: number | null;
-  artifact_uri: string;
-  lifecycle_stage: string;
-}
 
 interface LocalLatest {
   run_uuid: string;
@@ -73,7 +62,7 @@ function sameLatest(local: LocalLatest | undefined, remote: RemoteMetric): boole
   return local.is_nan === 0 && local.value === remote.value;
 }
 
-function sameInfo(l: LocalRun, r: RemoteRun): boolean {
+function sameInfo(l: RunRow, r: RemoteRun): boolean {
   const i = r.info;
   return (
     String(l.experiment_id) === i.experiment_id &&
@@ -97,7 +86,7 @@ class LocalRuns {
 
   constructor(client: Database.Database) {
     const inRuns = 'run_uuid IN (SELECT value FROM json_each(?))';
-    this.runs = client.prepare<[string], LocalRun>(`SELECT * FROM runs WHERE ${inRuns}`);
+    this.runs = client.prepare<[string], RunRow>(`SELECT * FROM runs WHERE ${inRuns}`);
     this.params = client.prepare<[string], KeyValue & { run_uuid: string }>(`SELECT run_uuid, key, value FROM params WHERE ${inRuns} ORDER BY rowid`);
     this.tags = client.prepare<[string], KeyValue & { run_uuid: string }>(`SELECT run_uuid, key, value FROM run_tags WHERE ${inRuns} ORDER BY rowid`);
     this.inputs = client.prepare<[string], LocalInput>(
