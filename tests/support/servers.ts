@@ -106,6 +106,8 @@ export interface PixalOptions {
   spawned?: boolean;
   /** Reuse this folder's store (to reopen after a crash); default a fresh temporary folder. */
   dir?: string;
+  /** Mirror this remote MLflow server (`--mirror URL --mirror-interval 0`: passes on demand). */
+  mirror?: string;
 }
 
 export async function startPixal(options: PixalOptions = {}): Promise<TestServer> {
@@ -114,19 +116,19 @@ export async function startPixal(options: PixalOptions = {}): Promise<TestServer
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    return await startPixalIn(dir, options.spawned ?? false, cleanup);
+    return await startPixalIn(dir, options, cleanup);
   } catch (err) {
     cleanup();
     throw err;
   }
 }
 
-async function startPixalIn(dir: string, spawned: boolean, cleanup: () => void): Promise<TestServer> {
+async function startPixalIn(dir: string, options: PixalOptions, cleanup: () => void): Promise<TestServer> {
   const { dbPath, artifactsDir, backendStoreUri } = storesIn(dir);
-  if (!spawned) {
+  if (!options.spawned) {
     // Imported on demand so a suite run against MLflow alone does not load our server at all.
     const { startServer } = await import('../../server/main.ts');
-    const server = await startServer({ host: '127.0.0.1', port: 0, backendStoreUri, artifactsDestination: artifactsDir, logLevel: 'silent' });
+    const server = await startServer({ host: '127.0.0.1', port: 0, backendStoreUri, artifactsDestination: artifactsDir, logLevel: 'silent', mirror: options.mirror ? { url: options.mirror, intervalSeconds: 0 } : undefined });
     return {
       url: server.url,
       dbPath,
@@ -138,6 +140,7 @@ async function startPixalIn(dir: string, spawned: boolean, cleanup: () => void):
     };
   }
   const args = ['trainer/cli/bin.mjs', 'server', '--port', '0', '--backend-store-uri', backendStoreUri, '--artifacts-destination', artifactsDir, '--log-level', 'error'];
+  if (options.mirror) args.push('--mirror', options.mirror, '--mirror-interval', '0');
   const child = spawnGroup(process.execPath, args, process.env);
   const output = tail(child.stdout, child.stderr);
   const url = await new Promise<string>((done, fail) => {
