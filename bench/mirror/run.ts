@@ -45,18 +45,18 @@ function trainingRuns(): RunShape[] {
   }));
 }
 
-async function call(url: string, path: string, body: object): Promise<any> {
+async function call<T>(url: string, path: string, body: object): Promise<T> {
   const res = await fetch(`${url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+  return res.json() as Promise<T>;
 }
 
 /** `MORE` further epochs on the first `GROWN` runs (by name), one log-batch per run. */
 async function logMoreEpochs(remoteUrl: string, experimentId: string): Promise<number> {
   let added = 0;
   for (let i = 0; i < GROWN; i++) {
-    const found = await call(remoteUrl, 'runs/search', { experiment_ids: [experimentId], filter: `attributes.run_name = 'run-${i}'`, max_results: 1 });
-    const runId: string = found.runs[0].info.run_id;
+    const found = await call<{ runs: { info: { run_id: string } }[] }>(remoteUrl, 'runs/search', { experiment_ids: [experimentId], filter: `attributes.run_name = 'run-${i}'`, max_results: 1 });
+    const runId = found.runs[0]!.info.run_id;
     const metrics = ['loss', 'val_loss', 'val_mse', 'learning_rate', 'epoch_seconds'].flatMap((key) =>
       Array.from({ length: MORE }, (_, k) => ({ key, value: 0.001 * (k + 1), step: EPOCHS + k, timestamp: T0 + i * 1000 + EPOCHS + k })),
     );
