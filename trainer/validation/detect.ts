@@ -1,10 +1,11 @@
 // Detection on prepared images: error maps through the model, normalised per pixel by the model's error reference
-// (detection.normalisation), each upsampled to its crop, an image score over the crop's foreground, and every
+// (detection.normalisation) and smoothed (detection.map_sigma), each upsampled to its crop, an image score over the crop's foreground, and every
 // foreground pixel into the pixel histogram (labelled where a ground-truth mask exists). Thresholds come afterwards
 // (thresholds.ts), so what depends on them (decisions, anomalous fractions, overlays) is computed from the kept
 // pooled maps in a second, cheap pass.
 import type * as tf from '@tensorflow/tfjs';
 import type { DetectionOptions } from '../config/detection.ts';
+import { gaussianBlurMaps } from '../detection/blur.ts';
 import { errorMaps } from '../detection/error-map.ts';
 import { normaliseMaps, type ErrorReference, type NormalisationOptions } from '../detection/normalisation.ts';
 import { PixelHistogram } from '../detection/pixel-histogram.ts';
@@ -108,6 +109,7 @@ export async function detectType(p: DetectParams): Promise<TypeDetection> {
     stats,
     onProgress: (done, total) => p.onProgress?.(done, 2 * total),
   });
+  if (p.options.map_sigma > 0) gaussianBlurMaps(maps, n, h, w, p.options.map_sigma);
   const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, normalised, shape: set.shape, pixels: new PixelHistogram(), stats, ...(tiling ? { tiling } : {}) };
   // One fused pass per crop (upsample, score, pixel histogram), the same numbers as cropMap → imageScore → add.
   const pass = new CropPass();

@@ -2,7 +2,8 @@
 // stores them on the training run (tags below) so that a later, unlabelled batch reuses them; without labels it
 // takes the stored ones; without those, PIXAL's loss_cut. Both are in pixel-error units (image scores are means
 // or maxima of pixel errors), so loss_cut means the same for pixels and images. Stored thresholds carry the units
-// of the maps they were learned on (per-pixel normalised or raw), and are reused only on maps in the same units.
+// of the maps they were learned on (per-pixel normalised or raw, and their smoothing sigma), and are reused only on
+// maps in the same units.
 import type { DetectionOptions } from '../config/detection.ts';
 import type { PlottingOptions } from '../config/plotting.ts';
 import { f1OptimalThreshold } from '../detection/metrics.ts';
@@ -16,6 +17,8 @@ export const THRESHOLD_TAGS = {
   from: 'pixal.threshold.validation_run_id',
   /** detection.normalisation of the maps they were learned on (absent: none, as before pixal normalised). */
   normalisation: 'pixal.threshold.normalisation',
+  /** detection.map_sigma of the maps they were learned on (absent: 0, as before pixal smoothed maps). */
+  mapSigma: 'pixal.threshold.map_sigma',
 } as const;
 
 /** The units of an error map: normalised per pixel by the model's error reference, or the raw error. */
@@ -35,6 +38,7 @@ export interface StoredThresholds {
   pixel?: number;
   from?: string;
   normalisation: MapUnits;
+  mapSigma: number;
 }
 
 /** The thresholds a training run's tags hold, if any. */
@@ -47,6 +51,7 @@ export function storedThresholds(tags: Record<string, string>): StoredThresholds
     ...(pixel !== undefined ? { pixel } : {}),
     ...(tags[THRESHOLD_TAGS.from] ? { from: tags[THRESHOLD_TAGS.from] } : {}),
     normalisation: tags[THRESHOLD_TAGS.normalisation] === 'per_pixel' ? 'per_pixel' : 'none',
+    mapSigma: number(THRESHOLD_TAGS.mapSigma) ?? 0,
   };
 }
 
@@ -85,6 +90,9 @@ export function chooseThresholds(p: ThresholdInputs): Thresholds {
   const storedAny = p.stored.image !== undefined || p.stored.pixel !== undefined;
   if (storedAny && p.stored.normalisation !== p.normalisation) {
     return { image: lossCut, pixel: lossCut, origin: `${lossCutOrigin}: the thresholds stored on training run ${p.sourceRunId} are for normalisation ${p.stored.normalisation} maps, these are ${p.normalisation}`, learned: false };
+  }
+  if (storedAny && p.stored.mapSigma !== p.detection.map_sigma) {
+    return { image: lossCut, pixel: lossCut, origin: `${lossCutOrigin}: the thresholds stored on training run ${p.sourceRunId} are for maps smoothed with detection.map_sigma ${p.stored.mapSigma}, these with ${p.detection.map_sigma}`, learned: false };
   }
   if (storedAny) {
     const from = p.stored.from ? ` by validation run ${p.stored.from}` : '';

@@ -214,6 +214,7 @@ async function validateModel(p: ValidateParams, component: string, model: Traine
               { key: THRESHOLD_TAGS.pixel, value: String(thresholds.pixel) },
               { key: THRESHOLD_TAGS.from, value: result.runId },
               { key: THRESHOLD_TAGS.normalisation, value: units },
+              { key: THRESHOLD_TAGS.mapSigma, value: String(p.config.detection.map_sigma) },
             ]
           : []),
         ...(tileTag && 'key' in tileTag ? [tileTag] : []),

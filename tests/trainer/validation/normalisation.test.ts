@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetectionOptions } from '../../../trainer/config/detection.ts';
+import { gaussianBlurMaps } from '../../../trainer/detection/blur.ts';
 import { epsilonOf, supportOf } from '../../../trainer/detection/normalisation.ts';
 import { ERROR_REFERENCE_DIR, ERROR_REFERENCE_INDEX } from '../../../trainer/detection/normalisation-file.ts';
 import { MlflowClient } from '../../../trainer/mlflow/client.ts';
@@ -93,6 +94,22 @@ describe('the error reference', () => {
       expect(normalised.maps[k]).toBeCloseTo(expected, 5);
     }
     expect(normalised.scores).not.toEqual(raw.scores);
+  });
+
+  it('smooths the normalised maps with detection.map_sigma before scoring (0: the maps as they are)', async () => {
+    const { metadata } = model.types.get('front')!;
+    const set = await loadPreparedSet(join(root, 'validate/flex/front'), metadata);
+    const reference = model.errorReferences!.get('front')!;
+    const channelWeights = model.config.preprocessing.preprocessor.weights;
+    const plain = await detectType({ model: model.model, set, channelWeights, options: DetectionOptions.parse({}), reference });
+    const smoothed = await detectType({ model: model.model, set, channelWeights, options: DetectionOptions.parse({ map_sigma: 1.5 }), reference });
+    const [h, w] = plain.shape;
+    const expected = plain.maps.slice();
+    gaussianBlurMaps(expected, set.items.length, h, w, 1.5);
+    expect(smoothed.maps).toEqual(expected);
+    expect(smoothed.maps).not.toEqual(plain.maps);
+    // Image scores are the largest pixel error: smoothing lowers every peak.
+    smoothed.scores.forEach((score, i) => expect(score).toBeLessThan(plain.scores[i]!));
   });
 
   it('is absent in older models: they are scored raw, with a warning naming the run', { timeout: 120_000 }, async () => {

@@ -5,9 +5,9 @@ import { PlottingOptions } from '../../../trainer/config/plotting.ts';
 import { PixelHistogram } from '../../../trainer/detection/pixel-histogram.ts';
 import { chooseThresholds, storedThresholds, THRESHOLD_TAGS, type MapUnits } from '../../../trainer/validation/thresholds.ts';
 
-const unlabelled = (tags: Record<string, string>, normalisation: MapUnits) =>
+const unlabelled = (tags: Record<string, string>, normalisation: MapUnits, mapSigma = 0) =>
   chooseThresholds({
-    detection: DetectionOptions.parse({}),
+    detection: DetectionOptions.parse({ map_sigma: mapSigma }),
     plotting: PlottingOptions.parse({ loss_cut: 0.1 }),
     scores: [1, 2],
     labels: [null, null],
@@ -30,5 +30,12 @@ describe('stored thresholds and map units', () => {
     expect(storedThresholds(older).normalisation).toBe('none');
     expect(unlabelled(older, 'none')).toMatchObject({ image: 0.02, pixel: 0.01 });
     expect(unlabelled(older, 'per_pixel')).toMatchObject({ image: 0.1, pixel: 0.1 });
+  });
+
+  it('reuses them only on maps smoothed with the same detection.map_sigma (absent tag: 0)', () => {
+    expect(unlabelled(normalised, 'per_pixel', 2)).toMatchObject({ image: 0.1, pixel: 0.1, origin: expect.stringMatching(/smoothed with detection.map_sigma 0, these with 2/) });
+    const smoothed = { ...normalised, [THRESHOLD_TAGS.mapSigma]: '2' };
+    expect(unlabelled(smoothed, 'per_pixel', 2)).toMatchObject({ image: 12, pixel: 5 });
+    expect(unlabelled(smoothed, 'per_pixel')).toMatchObject({ image: 0.1, pixel: 0.1 });
   });
 });
