@@ -95,6 +95,12 @@ export class Mirror {
 
   /** A request to the remote failed to reach it (a pass's, or a promotion's or an artifact's). */
   markUnreachable(err: unknown): void {
+    this.noteUnreachable(err);
+    if (!this.current) this.scheduleNext();
+    this.publish();
+  }
+
+  private noteUnreachable(err: unknown): void {
     this.lastError = messageOf(err);
     if (this.reachable) {
       this.reachable = false;
@@ -102,8 +108,6 @@ export class Mirror {
       this.logger.warn({ remote: this.url, err: this.lastError }, 'remote MLflow unreachable; the mirror is read-only');
     }
     this.failures += 1;
-    if (!this.current) this.scheduleNext();
-    this.publish();
   }
 
   status(): MirrorStatus {
@@ -150,14 +154,11 @@ export class Mirror {
     } catch (err) {
       if (!(err instanceof PassStopped)) {
         if (err instanceof RemoteUnreachableError) {
-          this.lastError = messageOf(err);
-          if (this.reachable) this.unreachableSince = Date.now();
-          this.reachable = false;
-          this.failures += 1;
+          this.noteUnreachable(err);
         } else {
-          this.lastError = messageOf(err);
           this.logger.error({ remote: this.url, err }, 'mirror sync pass failed');
         }
+        this.lastError = messageOf(err);
         recordPassFailed(this.db, Date.now(), this.lastError);
       }
       throw err;
