@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { REPO_ROOT, VENV_PYTHON, startMlflow, startPixal, type TestServer } from '../../tests/support/servers.ts';
+import type { MirrorStatus } from '../../server/mirror/status.ts';
 import type { SyncReport } from '../../server/mirror/sync-report.ts';
 import { createExperiment, populateOverRest, runShapes, type RunShape } from '../tracking/workloads.ts';
 
@@ -82,10 +83,10 @@ function readWithPythonClient(remoteUrl: string, experimentId: string): { second
   return JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; runs: number; points: number };
 }
 
-async function mirrorStatus(url: string): Promise<{ state: string; last_attempt?: number; last_error?: string; last_pass?: SyncReport }> {
+async function mirrorStatus(url: string): Promise<MirrorStatus> {
   const res = await fetch(`${url}/api/pixal/mirror`);
   if (!res.ok) throw new Error(`mirror status: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<{ state: string; last_attempt?: number; last_error?: string; last_pass?: SyncReport }>;
+  return res.json() as Promise<MirrorStatus>;
 }
 
 /** Waits for the pass under way (`ask` false: the one the mirror starts with) or asks for one first; returns its report. */

@@ -3,7 +3,7 @@
 // official Python client); with the remote stopped a read-only banner appears and alias editing and
 // validation launches are disabled with the reason; once it is back, "Sync now" lifts all that.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { python, settled, startRemote, syncPass, type Remote } from '../server/mirror/remote-mlflow.ts';
+import { caughtUp, python, startRemote, type Remote } from '../server/mirror/remote-mlflow.ts';
 import { startDashboard, type Dashboard } from './harness.ts';
 import { seedModel, type ModelSeed } from './seed-pages.ts';
 
@@ -16,8 +16,7 @@ describe('the dashboard of a mirror', () => {
     remote = await startRemote();
     seeded = await seedModel(remote.url);
     d = await startDashboard({ serverOptions: { mirror: { url: remote.url, intervalSeconds: 0 } } });
-    await settled(d.url);
-    await syncPass(d.url);
+    await caughtUp(d.url);
   }, 240_000);
   afterAll(async () => {
     await d?.close();

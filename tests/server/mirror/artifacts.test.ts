@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, expectOk, Rest, type Json } from '../../support/rest.ts';
 import type { Dashboard } from '../dashboard/fixture.ts';
-import { python, settled, startMirror, startRemote, syncPass, type Remote } from './remote-mlflow.ts';
+import { caughtUp, python, startMirror, startRemote, type Remote } from './remote-mlflow.ts';
 
 let remote: Remote;
 let mirror: Dashboard;
@@ -62,8 +62,7 @@ beforeAll(async () => {
   finished = await logRun(folder, true);
   running = await logRun(folder, false);
   mirror = await startMirror(remote.url);
-  await settled(mirror.url);
-  await syncPass(mirror.url);
+  await caughtUp(mirror.url);
 }, 240_000);
 afterAll(async () => {
   await mirror?.close();

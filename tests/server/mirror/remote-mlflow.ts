@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MirrorStatus } from '../../../server/mirror/status.ts';
 import { freePort, REPO_ROOT, VENV_PYTHON } from '../../support/servers.ts';
 import { startDashboard, type Dashboard } from '../dashboard/fixture.ts';
 
@@ -92,15 +93,6 @@ export async function python<T>(uri: string, script: string): Promise<T> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
 }
 
-export interface MirrorStatusJson {
-  enabled: boolean;
-  url?: string;
-  state: 'idle' | 'syncing' | 'unreachable';
-  read_only: boolean;
-  last_success?: number;
-  last_attempt?: number;
-  last_error?: string;
-}
 
 /** Our server mirroring `remoteUrl`, syncing only on demand (tests decide when). */
 export function startMirror(remoteUrl: string): Promise<Dashboard> {
@@ -108,10 +100,10 @@ export function startMirror(remoteUrl: string): Promise<Dashboard> {
 }
 
 /** GET /api/pixal/mirror of the server at `url`. */
-export async function mirrorStatus(url: string): Promise<MirrorStatusJson> {
+export async function mirrorStatus(url: string): Promise<MirrorStatus> {
   const res = await fetch(`${url}/api/pixal/mirror`);
   if (!res.ok) throw new Error(`mirror status: ${res.status} ${await res.text()}`);
-  return (await res.json()) as MirrorStatusJson;
+  return (await res.json()) as MirrorStatus;
 }
 
 /** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
@@ -126,7 +118,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 }
 
 /** Waits until no pass runs (the one a mirror starts with, say), so that the next pass sees every change made after. */
-export function settled(url: string): Promise<MirrorStatusJson> {
+export function settled(url: string): Promise<MirrorStatus> {
   return waitFor('the mirror to finish its pass', async () => {
     const status = await mirrorStatus(url);
     return status.state !== 'syncing' ? status : undefined;
@@ -134,14 +126,20 @@ export function settled(url: string): Promise<MirrorStatusJson> {
 }
 
 /** Starts a sync pass (call `settled` first, so it is a new one) and waits until it has finished; returns the status after it. */
-export async function syncPass(url: string): Promise<MirrorStatusJson> {
+export async function syncPass(url: string): Promise<MirrorStatus> {
   const asked = Date.now();
   const res = await fetch(`${url}/api/pixal/mirror/sync`, { method: 'POST' });
-  const body = (await res.json()) as { status?: MirrorStatusJson };
+  const body = (await res.json()) as { status?: MirrorStatus };
   if (res.status !== 202) throw new Error(`sync: ${res.status} ${JSON.stringify(body)}`);
   const joined = body.status?.state === 'syncing';
   return waitFor('a sync pass to finish', async () => {
     const status = await mirrorStatus(url);
     return status.state !== 'syncing' && (joined || (status.last_attempt ?? 0) >= asked) ? status : undefined;
   });
+}
+
+/** Waits for the pass a mirror starts with, then runs one more: the replica holds all the remote held before. */
+export async function caughtUp(url: string): Promise<MirrorStatus> {
+  await settled(url);
+  return syncPass(url);
 }
