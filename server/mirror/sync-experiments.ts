@@ -2,22 +2,13 @@
 // remote's ids. Names are unique in the store, so a rename on the remote that takes a name another
 // experiment had is applied through a provisional name inside the same transaction.
 import type Database from 'better-sqlite3';
-import type { KeyValue } from '../tracking/entities.ts';
+import type { ExperimentRow, KeyValue } from '../tracking/entities.ts';
 import type { PassContext } from './sync-context.ts';
 import { allPages, stillOnRemote } from './sync-context.ts';
 import { ExperimentsPage, parseRemote, type RemoteExperiment } from './wire.ts';
 
 const ENDPOINT = '/api/2.0/mlflow/experiments/search';
 const PAGE = 1000;
-
-interface LocalExperiment {
-  experiment_id: number;
-  name: string;
-  artifact_location: string;
-  lifecycle_stage: string;
-  creation_time: number;
-  last_update_time: number;
-}
 
 export async function fetchExperiments(ctx: PassContext): Promise<RemoteExperiment[]> {
   return allPages(ctx, async (pageToken) => {
@@ -33,7 +24,7 @@ const sameTags = (a: KeyValue[], b: KeyValue[]) => a.length === b.length && a.ev
 export async function syncExperiments(ctx: PassContext): Promise<string[]> {
   const remote = await fetchExperiments(ctx);
   const client = ctx.db.$client;
-  const local = new Map(client.prepare<[], LocalExperiment>('SELECT * FROM experiments').all().map((e) => [String(e.experiment_id), e]));
+  const local = new Map(client.prepare<[], ExperimentRow>('SELECT * FROM experiments').all().map((e) => [String(e.experiment_id), e]));
   const tagsOf = client.prepare<[number], KeyValue>('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY rowid');
 
   const changed = remote.filter((r) => {

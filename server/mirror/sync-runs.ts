@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { runEvent } from '../dashboard/events.ts';
 import type { DatasetInputJson, KeyValue, RunRow } from '../tracking/entities.ts';
+import type { InputRow } from '../tracking/runs.ts';
 import { stillOnRemote, type PassContext } from './sync-context.ts';
 import type { MetricJob } from './sync-metrics.ts';
 import { parseRemote, RunsPage, type RemoteMetric, type RemoteRun } from './wire.ts';
@@ -22,17 +23,6 @@ interface LocalLatest {
   timestamp: number;
   value: number;
   is_nan: number;
-}
-
-interface LocalInput {
-  run_uuid: string;
-  tags: string;
-  name: string;
-  digest: string;
-  source_type: string;
-  source: string;
-  schema: string | null;
-  profile: string | null;
 }
 
 /** A page of runs as the remote listed them, with the metric series that need new points. */
@@ -89,7 +79,7 @@ class LocalRuns {
     this.runs = client.prepare<[string], RunRow>(`SELECT * FROM runs WHERE ${inRuns}`);
     this.params = client.prepare<[string], KeyValue & { run_uuid: string }>(`SELECT run_uuid, key, value FROM params WHERE ${inRuns} ORDER BY rowid`);
     this.tags = client.prepare<[string], KeyValue & { run_uuid: string }>(`SELECT run_uuid, key, value FROM run_tags WHERE ${inRuns} ORDER BY rowid`);
-    this.inputs = client.prepare<[string], LocalInput>(
+    this.inputs = client.prepare<[string], InputRow>(
       `SELECT i.run_uuid, i.tags, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
        FROM run_inputs i JOIN datasets d ON d.dataset_uuid = i.dataset_uuid WHERE i.${inRuns} ORDER BY i.rowid`,
     );

@@ -36,7 +36,7 @@ export interface DatasetInput {
   dataset: DatasetJson;
 }
 
-interface InputRow {
+export interface InputRow {
   run_uuid: string;
   tags: string;
   name: string;
