@@ -55,6 +55,7 @@ describe('the dashboard of a mirror', () => {
     expect(await page.getByTestId('mirror-badge').getAttribute('data-read-only')).toBe('true');
     expect(await page.getByTestId('alias-apply').isDisabled()).toBe(true);
     expect(await page.getByTestId(`alias-remove-production`).isDisabled()).toBe(true);
+    expect(await page.getByTestId('promote-1').isDisabled()).toBe(true);
     expect(await page.getByTestId('alias-read-only').textContent()).toBe(`read-only: the remote MLflow at ${remote.url} is unreachable`);
     // Still the mirror's data: the promotion made before is there.
     expect(await page.locator('[data-testid="alias"][data-alias="production"]').getAttribute('data-version')).toBe('2');
@@ -73,6 +74,7 @@ describe('the dashboard of a mirror', () => {
     await page.getByTestId('mirror-sync').click();
     await page.getByTestId('mirror-read-only').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.getByTestId('alias-apply').isDisabled()).toBe(false);
+    expect(await page.getByTestId('promote-1').isDisabled()).toBe(false);
     expect(await page.getByTestId('mirror-synced').textContent()).toMatch(/^synced \d+s ago$/);
     expect(d.consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });

@@ -4,6 +4,7 @@ import type { ApiError, ModelVersion, Run } from '../api/types.ts';
 import { href, Link } from '../router.ts';
 import { formatTime, formatValue } from '../ui/format.ts';
 import { runName } from '../run/runData.ts';
+import { useMirrorReadOnly } from '../mirror/useMirror.ts';
 import { validationMetrics } from './sourceRuns.ts';
 
 const PREFERRED = ['image_auroc', 'pixel_auroc', 'image_ap', 'pixel_ap', 'f1'];
@@ -20,6 +21,7 @@ export interface VersionsTableProps {
 }
 
 export function VersionsTable({ versions, aliases, runs, production, onPromote }: VersionsTableProps) {
+  const readOnly = useMirrorReadOnly();
   const metricsByVersion = new Map(versions.map((v) => [v.version, validationMetrics(runs?.get(v.run_id ?? ''))]));
   const keys = new Set([...metricsByVersion.values()].flatMap((m) => Object.keys(m)));
   const columns = [...PREFERRED.filter((k) => keys.has(k)), ...[...keys].filter((k) => !PREFERRED.includes(k)).sort()].slice(0, MAX_METRIC_COLUMNS);
@@ -79,7 +81,7 @@ export function VersionsTable({ versions, aliases, runs, production, onPromote }
               <td>
                 <div className="row-actions">
                   {!isProduction && (
-                    <button type="button" data-testid={`promote-${v.version}`} onClick={() => onPromote(v.version)}>
+                    <button type="button" data-testid={`promote-${v.version}`} disabled={readOnly !== null} title={readOnly ?? undefined} onClick={() => onPromote(v.version)}>
                       Make production…
                     </button>
                   )}
