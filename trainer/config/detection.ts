@@ -30,7 +30,8 @@ export const DetectionOptions = z
      * Gaussian sigma, in pixels of the model's (pooled) map, that smooths each error map after normalisation and
      * before scores, thresholds and figures (as anomalib smooths its anomaly maps); 0 leaves the maps as they are.
      * At full resolution (pool_size 1, tiling) single-pixel reconstruction noise otherwise ranks above the
-     * few-pixel defects; sigma 2 lifted tiled pixel AUROC from 0.92 to the values in BENCHMARKS.md.
+     * few-pixel defects; on the tiling benchmark a tuned sigma (1-2) added 0.025-0.045 pixel AUROC at every
+     * pool size, tiled or not (BENCHMARKS.md). Default 0: earlier thresholds and results stay as they were.
      */
     map_sigma: z.number().min(0).default(0),
     /** top_k only: the share of foreground pixels, in percent, whose mean error is the image score. */
