@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, expectOk, Rest, type Json } from '../../support/rest.ts';
 import type { Dashboard } from '../dashboard/fixture.ts';
-import { caughtUp, python, startMirror, startRemote, type Remote } from './remote-mlflow.ts';
+import { python, startCaughtUpMirror, startRemote, type Remote } from './remote-mlflow.ts';
 
 let remote: Remote;
 let mirror: Dashboard;
@@ -61,8 +61,7 @@ beforeAll(async () => {
   writeFileSync(join(folder, 'summary.txt'), 'pixel AUROC 0.997\n');
   finished = await logRun(folder, true);
   running = await logRun(folder, false);
-  mirror = await startMirror(remote.url);
-  await caughtUp(mirror.url);
+  mirror = await startCaughtUpMirror(remote.url);
 }, 240_000);
 afterAll(async () => {
   await mirror?.close();

@@ -143,3 +143,10 @@ export async function caughtUp(url: string): Promise<MirrorStatus> {
   await settled(url);
   return syncPass(url);
 }
+
+/** Our server mirroring `remoteUrl` once it holds all the remote held at its start. */
+export async function startCaughtUpMirror(remoteUrl: string): Promise<Dashboard> {
+  const mirror = await startMirror(remoteUrl);
+  await caughtUp(mirror.url);
+  return mirror;
+}

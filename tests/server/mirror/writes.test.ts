@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../server/dashboard/jobs/job.ts';
 import { expectError, expectOk, Rest, type Json } from '../../support/rest.ts';
 import type { Dashboard } from '../dashboard/fixture.ts';
-import { caughtUp, mirrorStatus, python, settled, startMirror, startRemote, syncPass, waitFor, type Remote } from './remote-mlflow.ts';
+import { mirrorStatus, python, settled, startCaughtUpMirror, startRemote, syncPass, waitFor, type Remote } from './remote-mlflow.ts';
 
 let remote: Remote;
 let mirror: Dashboard;
@@ -52,8 +52,7 @@ beforeAll(async () => {
   await api.ok('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
   await api.ok('POST', 'registered-models/create', { name: 'flex' });
   for (let i = 0; i < 2; i++) await api.ok('POST', 'model-versions/create', { name: 'flex', source: `runs:/${runId}/model`, run_id: runId });
-  mirror = await startMirror(remote.url);
-  await caughtUp(mirror.url);
+  mirror = await startCaughtUpMirror(remote.url);
 }, 240_000);
 afterAll(async () => {
   await mirror?.close();
