@@ -10,7 +10,8 @@
 # A config whose WORK_DIR/<config>/run_id exists is not trained again (its training run is validated), so configs
 # can be trained one at a time; MLFLOW_TRACKING_URI set: that server (holding those runs), else a fresh pixal server.
 # EPOCHS_TILED (default 200) caps tiled training; pooled runs use the config's n_epochs with early stopping.
-# TILE and STRIDE (default 128, 112) set the tiling; SIZE (default 960x540) and EXTRA_SETS ("section.key=value ...",
+# DEFECT_SCALE (default 1) multiplies the test and tuning sets' defect sizes (`pixal synth --defect-scale`; 0.5 gives
+# defects of 1-20 pixels); the models, trained on good images only, serve every scale. TILE and STRIDE (default 128, 112) set the tiling; SIZE (default 960x540) and EXTRA_SETS ("section.key=value ...",
 # applied last) make a quick smoke run. About 1.5 h on 2 cores.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ EPOCHS_TILED="${EPOCHS_TILED:-200}"
 SIGMAS="${SIGMAS:-0 1 2 4}"
 EPSILONS="${EPSILONS:-0 0.5}"
 SIZE="${SIZE:-960x540}"
+DEFECT_SCALE="${DEFECT_SCALE:-1}"
 TILE="${TILE:-128}"
 STRIDE="${STRIDE:-112}"
 PIXAL=(node "$REPO/trainer/cli/bin.mjs")
@@ -30,8 +32,10 @@ mkdir -p "$WORK"
 cd "$WORK"
 synth() { [ -f "$1/manifest.json" ] || "${PIXAL[@]}" synth -o "$1" --seed "$2" --size "$SIZE" --types front --quiet "${@:3}"; }
 synth data-train 11 --train 20 --test-good 0 --test-defective 0
-synth data-test 4242 --train 0 --test-good 8 --test-defective 6 --defects scratch,particle
-synth data-tune 777 --train 0 --test-good 8 --test-defective 6 --defects scratch,particle
+TEST="data-test-scale$DEFECT_SCALE"
+TUNE="data-tune-scale$DEFECT_SCALE"
+synth "$TEST" 4242 --train 0 --test-good 8 --test-defective 6 --defects scratch,particle --defect-scale "$DEFECT_SCALE"
+synth "$TUNE" 777 --train 0 --test-good 8 --test-defective 6 --defects scratch,particle --defect-scale "$DEFECT_SCALE"
 
 if [ -z "${MLFLOW_TRACKING_URI:-}" ]; then
   port=$(node -e "const s=require('net').createServer().listen(0,()=>{console.log(s.address().port);s.close()})")
@@ -71,6 +75,8 @@ for name in $CONFIGS; do
     grep -o 'run [0-9a-f]\{32\}' "$name/train.log" | head -1 | cut -d' ' -f2 >"$name/run_id"
   fi
   run=$(cat "$name/run_id")
+  logs="$name/scale$DEFECT_SCALE"
+  mkdir -p "$logs"
   validate() { # data-dir sigma epsilon log
     (cd "$name" && "${PIXAL[@]}" validate -i "$WORK/$1/test/flex" --run "$run" --quiet "${sets[@]}" --set "detection.map_sigma=$2" --set "detection.normalisation_epsilon_quantile=$3" >"$4")
   }
@@ -78,17 +84,17 @@ for name in $CONFIGS; do
   for sigma in $SIGMAS; do
     for eps in $EPSILONS; do
       say "$name: tune, map_sigma $sigma, epsilon quantile $eps"
-      validate data-tune "$sigma" "$eps" "$WORK/$name/tune-$sigma-$eps.log"
-      read -r auroc _ _ <<<"$(scores "$name/tune-$sigma-$eps.log")"
+      validate "$TUNE" "$sigma" "$eps" "$WORK/$logs/tune-$sigma-$eps.log"
+      read -r auroc _ _ <<<"$(scores "$logs/tune-$sigma-$eps.log")"
       if awk -v a="$auroc" -v b="$best_auroc" 'BEGIN { exit !(a > b) }'; then best="$sigma $eps"; best_auroc=$auroc; fi
     done
   done
   read -r sigma eps <<<"$best"
   say "$name: test, defaults and map_sigma $sigma, epsilon quantile $eps"
-  validate data-test 0 0 "$WORK/$name/test-default.log"
-  validate data-test "$sigma" "$eps" "$WORK/$name/test-tuned.log"
-  read -r d_auroc d_ap d_image <<<"$(scores "$name/test-default.log")"
-  read -r t_auroc t_ap t_image <<<"$(scores "$name/test-tuned.log")"
+  validate "$TEST" 0 0 "$WORK/$logs/test-default.log"
+  validate "$TEST" "$sigma" "$eps" "$WORK/$logs/test-tuned.log"
+  read -r d_auroc d_ap d_image <<<"$(scores "$logs/test-default.log")"
+  read -r t_auroc t_ap t_image <<<"$(scores "$logs/test-tuned.log")"
   epochs=$(grep -o '[0-9]* epochs ([a-z ]*)' "$name/train.log" 2>/dev/null | head -1 || echo —)
   tiling=$([ "$pool" = 1 ] && echo "$TILE / $STRIDE / ${name#tiled-}" || echo "untiled")
   rows+=("| $name | $pool | $tiling | $epochs | $(wall "$name/train.time") | $(peak_mb "$name/train.time") | $d_auroc | $d_ap | $d_image | $sigma / $eps | **$t_auroc** | $t_ap | $t_image |")

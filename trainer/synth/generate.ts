@@ -76,7 +76,7 @@ export async function synthesize(input: SynthInput, onProgress?: (done: number, 
   let masks = 0;
   onProgress?.(0, specs.length);
   for (const spec of specs) {
-    const sample = await renderSample(prepared.get(spec.type)!, spec, options.seed, options.component);
+    const sample = await renderSample(prepared.get(spec.type)!, spec, options);
     manifest.files.push(manifestEntry(options.component, spec, sample));
     if (sample.mask) masks++;
     const write = writeSample(root, options.component, spec, sample).then(() => {
@@ -102,6 +102,7 @@ export function manifestOptions(options: SynthOptions, size: { width: number; he
     size: `${size.width}x${size.height}`,
     types,
     defects: options.defects,
+    defect_scale: options.defectScale,
     base_images: options.baseImages,
   };
 }

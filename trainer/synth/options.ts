@@ -24,6 +24,8 @@ export const SynthOptions = z
     /** Image types (folders); drawn procedurally they must be front or back. */
     types: z.array(name).min(1).optional(),
     defects: z.array(z.enum(DEFECT_KINDS)).min(1).default([...DEFECT_KINDS]),
+    /** Multiplies every defect's size (lengths, widths, radii); below 1 makes the few-pixel defects tiling is for. */
+    defectScale: z.number().positive().max(4).default(1),
     /** Real photos to build the parts from instead of drawing them: per type, or `*` for every type. */
     baseImages: z.record(z.string(), z.string().min(1)).default({}),
   })

@@ -4,6 +4,7 @@
 import type { Image } from '../image/image.ts';
 import { expose, jpegRoundTrip, sampleCamera, type CameraSettings } from './camera.ts';
 import { analysePart, drawDefect, newCanvas, type DefectKind, type PartAnalysis } from './defects/index.ts';
+import type { SynthOptions } from './options.ts';
 import { samplePose, type Pose } from './pose.ts';
 import { Random } from './random.ts';
 import { overlay, renderScaleBar, type Overlay } from './scale-bar.ts';
@@ -80,11 +81,11 @@ export async function prepareType(template: PartTemplate): Promise<PreparedType>
 const REDRAWS = 20;
 
 /** The part, with its defect if it has one, laid on the stage at the pose. */
-function place(prepared: PreparedType, spec: SampleSpec, pose: Pose, random: Random): { scene: Scene; details: Record<string, string | number> } {
+function place(prepared: PreparedType, spec: SampleSpec, pose: Pose, random: Random, defectScale: number): { scene: Scene; details: Record<string, string | number> } {
   const { template } = prepared;
   if (!spec.defect) return { scene: composeScene(template.stage, prepared.premultiplied, null, pose.homography), details: {} };
   for (let redraw = 0; ; redraw++) {
-    const canvas = newCanvas(template, prepared.analysis);
+    const canvas = newCanvas(template, prepared.analysis, defectScale);
     const drawn = drawDefect(spec.defect, canvas, random);
     const part = premultiply(canvas.part, prepared.premultiplied.slice(), drawn.box);
     const scene = composeScene(template.stage, part, drawn.mask, pose.homography);
@@ -93,12 +94,16 @@ function place(prepared: PreparedType, spec: SampleSpec, pose: Pose, random: Ran
   }
 }
 
-export async function renderSample(prepared: PreparedType, spec: SampleSpec, seed: number, component: string): Promise<Sample> {
+export async function renderSample(
+  prepared: PreparedType,
+  spec: SampleSpec,
+  { seed, component, defectScale }: Pick<SynthOptions, 'seed' | 'component' | 'defectScale'>,
+): Promise<Sample> {
   const { template } = prepared;
   const random = new Random(seed, component, spec.type, spec.split, spec.defect ?? 'good', spec.index);
   const pose = samplePose(random.fork('pose'), template.stage.width, template.stage.height, prepared.centre, prepared.halfSize);
   const camera = sampleCamera(random.fork('camera'), template.scale);
-  const { scene, details } = place(prepared, spec, pose, random.fork('defect'));
+  const { scene, details } = place(prepared, spec, pose, random.fork('defect'), defectScale);
   const image = await jpegRoundTrip(expose(scene.image, camera, random.fork('noise')), camera.jpegQuality);
   if (prepared.scaleBar) overlay(image, prepared.scaleBar);
   const defect = spec.defect ? { kind: spec.defect, details, ...maskExtent(scene.mask!, template.stage.width) } : null;

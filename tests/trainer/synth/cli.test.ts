@@ -41,6 +41,8 @@ describe('pixal synth', () => {
     await refuses(['--size', '480'], /--size <WxH>' argument '480' is invalid\. expected WIDTHxHEIGHT/);
     await refuses(['--train', '-3'], /--train <n>' argument '-3' is invalid\. expected a whole number/);
     await refuses(['--defects', 'dust', ...SMALL], /invalid flag: --defects: Invalid enum value\. Expected 'scratch' \| .*received 'dust'/);
+    await refuses(['--defect-scale', 'big', ...SMALL], /--defect-scale <factor>' argument 'big' is invalid\. expected a number/);
+    await refuses(['--defect-scale', '0', ...SMALL], /invalid flag: --defect-scale: Number must be greater than 0/);
     await refuses(['--types', 'side', ...SMALL], /invalid flag: type 'side': drawn parts are front or back; give a photo for other types/);
     await refuses(['--base-image', 'nowhere.jpg', ...SMALL], /--base-image nowhere\.jpg: no such file/);
   });

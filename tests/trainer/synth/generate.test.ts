@@ -83,3 +83,24 @@ describe('pixal synth: a small dataset', () => {
     }
   });
 });
+
+describe('pixal synth --defect-scale', () => {
+  it('draws the same defects smaller, and records the scale in the manifest', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'pixal-synth-scale-'));
+    const small = { size: { width: 960, height: 540 }, types: ['front'], train: 0, testGood: 0, testDefective: 3, defects: ['scratch', 'particle'] as const, seed: 3 };
+    const areas = async (defectScale: number) => {
+      const root = join(tmp, String(defectScale));
+      await synthesize({ output: root, ...small, defects: [...small.defects], defectScale });
+      const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as Manifest;
+      expect(manifest.options).toMatchObject({ defect_scale: defectScale });
+      return manifest.files.map((entry) => entry.mask_area!);
+    };
+    const plain = await areas(1);
+    const halved = await areas(0.5);
+    expect(halved).toHaveLength(plain.length);
+    // Half the lengths and widths: about a quarter of the area (less than half even where a width is clamped to a pixel).
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    expect(sum(halved)).toBeLessThan(0.5 * sum(plain));
+    expect(Math.min(...halved)).toBeGreaterThan(0);
+  }, 120_000);
+});

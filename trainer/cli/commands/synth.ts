@@ -15,6 +15,7 @@ interface SynthFlags {
   size?: { width: number; height: number };
   types?: string[];
   defects?: string[];
+  defectScale: number;
   baseImage: string[];
   quiet?: boolean;
 }
@@ -28,6 +29,12 @@ function size(value: string): { width: number; height: number } {
   const match = /^(\d+)x(\d+)$/i.exec(value.trim());
   if (!match) throw new InvalidArgumentError(`expected WIDTHxHEIGHT, e.g. 1920x1080, got '${value}'`);
   return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+function scale(value: string): number {
+  const factor = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(factor)) throw new InvalidArgumentError(`expected a number, got '${value}'`);
+  return factor;
 }
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
@@ -44,6 +51,7 @@ const FLAGS: Record<string, string> = {
   size: '--size',
   types: '--types',
   defects: '--defects',
+  defectScale: '--defect-scale',
   baseImages: '--base-image',
 };
 
@@ -60,6 +68,7 @@ export function registerSynthCommand(program: Command): void {
     .option('--size <WxH>', 'image size (default 1920x1080, or the base image\'s own size)', size)
     .option('--types <list>', 'comma-separated image types (drawn: front, back; default both, or front with a --base-image)', list)
     .option('--defects <list>', 'comma-separated defect kinds (default: all of scratch, particle, cut_trace, bridged_traces, discolouration, missing_pad)', list)
+    .option('--defect-scale <factor>', 'multiply every defect\'s size (e.g. 0.5: few-pixel defects)', scale, 1)
     .option('--base-image <[type=]file>', 'build the parts from this real photo instead of drawing them (repeatable; type= for one type only)', collect, [])
     .option('--quiet', 'no progress bar')
     .action(async (flags: SynthFlags) => {
@@ -80,6 +89,7 @@ export function registerSynthCommand(program: Command): void {
         size: flags.size,
         types: flags.types,
         defects: flags.defects,
+        defectScale: flags.defectScale,
         baseImages,
       });
       if (!parsed.success) {

@@ -123,8 +123,9 @@ export function materialColour(canvas: DefectCanvas, x: number, y: number, radiu
   return values.map((v) => v.sort((a, b) => a - b)[v.length >> 1]!) as [number, number, number];
 }
 
-export function newCanvas(template: PartTemplate, analysis: PartAnalysis): DefectCanvas {
-  return { part: { ...template.part, data: template.part.data.slice() }, analysis, zones: template.zones, scale: template.scale };
+/** A fresh copy of the part to paint one defect on; defectScale multiplies the defect's size over the frame's scale. */
+export function newCanvas(template: PartTemplate, analysis: PartAnalysis, defectScale = 1): DefectCanvas {
+  return { part: { ...template.part, data: template.part.data.slice() }, analysis, zones: template.zones, scale: template.scale * defectScale };
 }
 
 export function materialAt(canvas: DefectCanvas, x: number, y: number): Material {
