@@ -10,6 +10,7 @@ import { errorMaps } from '../detection/error-map.ts';
 import { normaliseMaps, type ErrorReference, type NormalisationOptions } from '../detection/normalisation.ts';
 import { PixelHistogram } from '../detection/pixel-histogram.ts';
 import { ReconstructionStats } from '../detection/reconstruction-stats.ts';
+import { RegionOverlap } from '../detection/region-overlap.ts';
 import { anomalousFraction } from '../detection/scores.ts';
 import { CropPass } from '../detection/crop-pass.ts';
 import { upsampleBilinear } from '../detection/upsample.ts';
@@ -27,6 +28,8 @@ export interface TypeDetection {
   normalised: boolean;
   shape: [number, number];
   pixels: PixelHistogram;
+  /** The defect regions of the labelled images, for the per-region overlap (AUPRO). */
+  regions: RegionOverlap;
   stats: ReconstructionStats;
   /** A tiled model's grid (and per-tile thresholds), for its figure and the thresholds it stores. */
   tiling?: TiledDetection;
@@ -110,13 +113,16 @@ export async function detectType(p: DetectParams): Promise<TypeDetection> {
     onProgress: (done, total) => p.onProgress?.(done, 2 * total),
   });
   if (p.options.map_sigma > 0) gaussianBlurMaps(maps, n, h, w, p.options.map_sigma);
-  const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, normalised, shape: set.shape, pixels: new PixelHistogram(), stats, ...(tiling ? { tiling } : {}) };
+  const detection: TypeDetection = { type: set.type, items: set.items, scores: [], maps, normalised, shape: set.shape, pixels: new PixelHistogram(), regions: new RegionOverlap(), stats, ...(tiling ? { tiling } : {}) };
   // One fused pass per crop (upsample, score, pixel histogram), the same numbers as cropMap → imageScore → add.
   const pass = new CropPass();
   for (let i = 0; i < n; i++) {
     const item = set.items[i]!;
     const image = { map: maps.subarray(i * h * w, (i + 1) * h * w), h, w, cropHeight: item.cropSize.height, cropWidth: item.cropSize.width, foreground: item.foregroundCrop, groundTruth: item.groundTruth };
     detection.scores.push(pass.score(image, detection.pixels, p.options.image_score, p.options.top_k_percent));
+    if (item.label === 1 && item.groundTruth) {
+      detection.regions.addImage(cropMap(detection, i), item.cropSize.width, item.cropSize.height, item.groundTruth, item.foregroundCrop);
+    }
     p.onProgress?.(n + i + 1, 2 * n);
   }
   return detection;

@@ -3,6 +3,7 @@
 // need good and defective images, pixel AUROC/AP need defect masks.
 import { auroc, averagePrecision, confusionAt } from '../detection/metrics.ts';
 import { PixelHistogram } from '../detection/pixel-histogram.ts';
+import { RegionOverlap } from '../detection/region-overlap.ts';
 import { normalisedScore } from '../detection/scores.ts';
 import { anomalousFractions, type TypeDetection } from './detect.ts';
 import type { Thresholds } from './thresholds.ts';
@@ -51,7 +52,7 @@ export function scoresCsv(rows: readonly ImageRow[]): string {
 }
 
 /** Metrics of one group of rows and its pixels; `prefix` names a type's own metrics (`front.image_auroc`). */
-function groupMetrics(rows: readonly ImageRow[], pixels: PixelHistogram, thresholds: Thresholds, prefix = ''): Record<string, number> {
+function groupMetrics(rows: readonly ImageRow[], pixels: PixelHistogram, regions: RegionOverlap, thresholds: Thresholds, prefix = ''): Record<string, number> {
   const m: Record<string, number> = {};
   const put = (key: string, value: number) => (m[`${prefix}${key}`] = value);
   const labelled = rows.filter((r) => r.label !== null);
@@ -80,6 +81,7 @@ function groupMetrics(rows: readonly ImageRow[], pixels: PixelHistogram, thresho
   if (counts.defect > 0 && counts.good > 0) {
     put('pixel_auroc', pixels.auroc());
     put('pixel_ap', pixels.averagePrecision());
+    if (regions.count > 0) put('pixel_aupro', regions.aupro(pixels.good));
     const c = pixels.confusionAt(thresholds.pixel);
     put('pixel_precision', c.precision);
     put('pixel_recall', c.recall);
@@ -105,12 +107,14 @@ export function mergedPixels(detections: readonly TypeDetection[]): PixelHistogr
 export function summarise(detections: readonly TypeDetection[], thresholds: Thresholds): ValidationSummary {
   const rows = imageRows(detections, thresholds);
   const pixels = mergedPixels(detections);
-  const metrics = { ...groupMetrics(rows, pixels, thresholds), image_threshold: thresholds.image, pixel_threshold: thresholds.pixel };
+  const regions = new RegionOverlap();
+  for (const d of detections) regions.merge(d.regions);
+  const metrics = { ...groupMetrics(rows, pixels, regions, thresholds), image_threshold: thresholds.image, pixel_threshold: thresholds.pixel };
   if (detections.length > 1) {
-    for (const d of detections) Object.assign(metrics, groupMetrics(rows.filter((r) => r.type === d.type), d.pixels, thresholds, `${d.type}.`));
+    for (const d of detections) Object.assign(metrics, groupMetrics(rows.filter((r) => r.type === d.type), d.pixels, d.regions, thresholds, `${d.type}.`));
   }
   return { rows, pixels, metrics };
 }
 
 /** The metrics a training run carries from its latest validation, so runs sort by them. */
-export const HEADLINE_METRICS = ['image_auroc', 'image_ap', 'pixel_auroc', 'pixel_ap', 'f1', 'precision', 'recall', 'pixel_f1'] as const;
+export const HEADLINE_METRICS = ['image_auroc', 'image_ap', 'pixel_auroc', 'pixel_ap', 'pixel_aupro', 'f1', 'precision', 'recall', 'pixel_f1'] as const;

@@ -238,7 +238,7 @@ export function validationLines(outcome: ValidateOutcome): string[] {
       if (v.error) return [head, `  error: ${v.error}`];
       return [
         `${head}, ${m.images} images (${m.labelled_images} labelled, ${m.defective_images} defective), ${m.predicted_defective} predicted defective`,
-        `  image AUROC ${fmt(m.image_auroc)}  AP ${fmt(m.image_ap)}  F1 ${fmt(m.f1)}  |  pixel AUROC ${fmt(m.pixel_auroc)}  AP ${fmt(m.pixel_ap)}  F1 ${fmt(m.pixel_f1)}`,
+        `  image AUROC ${fmt(m.image_auroc)}  AP ${fmt(m.image_ap)}  F1 ${fmt(m.f1)}  |  pixel AUROC ${fmt(m.pixel_auroc)}  AP ${fmt(m.pixel_ap)}  F1 ${fmt(m.pixel_f1)}  AUPRO ${fmt(m.pixel_aupro)}`,
         `  thresholds: image ${v.thresholds!.image.toPrecision(4)}, pixel ${v.thresholds!.pixel.toPrecision(4)} (${v.thresholds!.origin}); ${v.normalisation === 'per_pixel' ? 'errors normalised per pixel' : 'raw errors'}`,
         `  validation run ${v.runId}; files: ${v.stage}`,
         ...v.skipped.map((s) => `  skipped ${s.type}/${basename(s.file)}: ${s.reason}`),

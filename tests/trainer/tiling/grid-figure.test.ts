@@ -11,6 +11,7 @@ import { renderTileGridFigure, tileRectangles, writeTileGridFigure } from '../..
 import { tileGrid } from '../../../trainer/tiling/grid.ts';
 import { PixelHistogram } from '../../../trainer/detection/pixel-histogram.ts';
 import { ReconstructionStats } from '../../../trainer/detection/reconstruction-stats.ts';
+import { RegionOverlap } from '../../../trainer/detection/region-overlap.ts';
 import type { TypeDetection } from '../../../trainer/validation/detect.ts';
 import type { ImageRow } from '../../../trainer/validation/results.ts';
 import { preparedSet } from './detect-fixture.ts';
@@ -67,7 +68,7 @@ describe('tile grid figure', () => {
       await writePng(item.croppedFile, grey(32, 32));
     }
     const grid = tileGrid(32, 32, 16, 16);
-    const detection: TypeDetection = { type: 'front', items: set.items, scores: [0.1, 0.2], maps: new Float32Array(2 * 32 * 32).fill(0.05), normalised: true, shape: [32, 32], pixels: new PixelHistogram(), stats: new ReconstructionStats(['R', 'G', 'B']) };
+    const detection: TypeDetection = { type: 'front', items: set.items, scores: [0.1, 0.2], maps: new Float32Array(2 * 32 * 32).fill(0.05), normalised: true, shape: [32, 32], pixels: new PixelHistogram(), regions: new RegionOverlap(), stats: new ReconstructionStats(['R', 'G', 'B']) };
     const rows = set.items.map((item, i) => ({ type: 'front', name: item.name, score: [0.1, 0.2][i]! }) as ImageRow);
     const name = await writeTileGridFigure({ stage: root, detection, tiling: { grid, tileSize: 16, stride: 16, mode: 'per_location' }, rows, image: 1, threshold: 0.1, mapCaption: 'pixel error (× its usual error)' });
     expect(name).toBe('plots/tile_grid_front.png');

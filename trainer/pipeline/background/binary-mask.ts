@@ -74,8 +74,8 @@ export interface Component {
   box: Box;
 }
 
-/** The largest 8-connected component, or undefined when the mask is empty. */
-export function largestComponent(mask: Uint8Array, width: number, height: number): Component | undefined {
+/** Each on pixel's 8-connected component, numbered 1..count in raster order of first pixel (0 = off). */
+export function componentLabels(mask: Uint8Array, width: number, height: number): { labels: Int32Array; count: number } {
   // Runs of on pixels per row, joined with union-find when they touch a run of the row above
   // (8-connectivity: overlapping or diagonally adjacent).
   const runRow: number[] = [];
@@ -113,15 +113,25 @@ export function largestComponent(mask: Uint8Array, width: number, height: number
     previousFirst = first;
     previousEnd = runStart.length;
   }
-  if (!runStart.length) return undefined;
-  const area = new Float64Array(runStart.length);
-  for (let k = 0; k < runStart.length; k++) area[find(k)]! += runEnd[k]! - runStart[k]!;
-  let best = 0;
-  for (let k = 1; k < area.length; k++) if (area[k]! > area[best]!) best = k;
+  // A root is its component's first run, so numbering roots in run order is raster order.
+  const number = new Int32Array(runStart.length);
+  let count = 0;
+  for (let k = 0; k < runStart.length; k++) if (find(k) === k) number[k] = ++count;
+  const labels = new Int32Array(width * height);
+  for (let k = 0; k < runStart.length; k++) labels.fill(number[find(k)]!, runRow[k]! * width + runStart[k]!, runRow[k]! * width + runEnd[k]!);
+  return { labels, count };
+}
+
+/** The largest 8-connected component, or undefined when the mask is empty. */
+export function largestComponent(mask: Uint8Array, width: number, height: number): Component | undefined {
+  const { labels, count } = componentLabels(mask, width, height);
+  if (count === 0) return undefined;
+  const area = new Float64Array(count + 1);
+  for (let i = 0; i < labels.length; i++) area[labels[i]!]!++;
+  let best = 1;
+  for (let k = 2; k <= count; k++) if (area[k]! > area[best]!) best = k;
   const out = new Uint8Array(mask.length);
-  for (let k = 0; k < runStart.length; k++) {
-    if (find(k) === best) out.fill(1, runRow[k]! * width + runStart[k]!, runRow[k]! * width + runEnd[k]!);
-  }
+  for (let i = 0; i < labels.length; i++) if (labels[i] === best) out[i] = 1;
   const box = boundingBox(out, width, height)!;
   return { mask: out, area: area[best]!, box };
 }

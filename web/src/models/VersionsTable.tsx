@@ -6,8 +6,8 @@ import { formatTime, formatValue } from '../ui/format.ts';
 import { runName } from '../run/runData.ts';
 import { useMirrorReadOnly } from '../mirror/useMirror.ts';
 import { validationMetrics } from './sourceRuns.ts';
+import { PREFERRED_METRICS } from '../validations/validationSets.ts';
 
-const PREFERRED = ['image_auroc', 'pixel_auroc', 'image_ap', 'pixel_ap', 'f1'];
 const MAX_METRIC_COLUMNS = 6;
 
 export interface VersionsTableProps {
@@ -24,7 +24,7 @@ export function VersionsTable({ versions, aliases, runs, production, onPromote }
   const readOnly = useMirrorReadOnly();
   const metricsByVersion = new Map(versions.map((v) => [v.version, validationMetrics(runs?.get(v.run_id ?? ''))]));
   const keys = new Set([...metricsByVersion.values()].flatMap((m) => Object.keys(m)));
-  const columns = [...PREFERRED.filter((k) => keys.has(k)), ...[...keys].filter((k) => !PREFERRED.includes(k)).sort()].slice(0, MAX_METRIC_COLUMNS);
+  const columns = [...PREFERRED_METRICS.filter((k) => keys.has(k)), ...[...keys].filter((k) => !PREFERRED_METRICS.includes(k)).sort()].slice(0, MAX_METRIC_COLUMNS);
   return (
     <table className="kv-table" data-testid="versions">
       <thead>

@@ -13,7 +13,8 @@ export function metricKeys(validations: readonly Validation[]): string[] {
   return [...new Set(validations.flatMap((v) => Object.keys(v.metrics)))].sort();
 }
 
-export const PREFERRED_METRICS = ['image_auroc', 'pixel_auroc', 'image_ap', 'pixel_ap', 'f1'];
+/** Metrics shown first, in this order (AUPRO: per-region overlap, the small-defect metric). */
+export const PREFERRED_METRICS = ['image_auroc', 'pixel_auroc', 'image_ap', 'pixel_ap', 'pixel_aupro', 'f1'];
 
 export function defaultMetric(keys: readonly string[]): string | undefined {
   return PREFERRED_METRICS.find((k) => keys.includes(k)) ?? keys[0];
