@@ -11,7 +11,8 @@
 # can be trained one at a time; MLFLOW_TRACKING_URI set: that server (holding those runs), else a fresh pixal server.
 # EPOCHS_TILED (default 200) caps tiled training; pooled runs use the config's n_epochs with early stopping.
 # DEFECT_SCALE (default 1) multiplies the test and tuning sets' defect sizes (`pixal synth --defect-scale`; 0.5 gives
-# defects of 1-20 pixels); the models, trained on good images only, serve every scale. TILE and STRIDE (default 128, 112) set the tiling; SIZE (default 960x540) and EXTRA_SETS ("section.key=value ...",
+# defects of 1-20 pixels) and DEFECTIVE (default 6) sets their images per defect kind; the models, trained on good
+# images only, serve every set. TILE and STRIDE (default 128, 112) set the tiling; SIZE (default 960x540) and EXTRA_SETS ("section.key=value ...",
 # applied last) make a quick smoke run. About 1.5 h on 2 cores.
 set -euo pipefail
 
@@ -23,6 +24,7 @@ SIGMAS="${SIGMAS:-0 1 2 4}"
 EPSILONS="${EPSILONS:-0 0.5}"
 SIZE="${SIZE:-960x540}"
 DEFECT_SCALE="${DEFECT_SCALE:-1}"
+DEFECTIVE="${DEFECTIVE:-6}"
 TILE="${TILE:-128}"
 STRIDE="${STRIDE:-112}"
 PIXAL=(node "$REPO/trainer/cli/bin.mjs")
@@ -32,10 +34,11 @@ mkdir -p "$WORK"
 cd "$WORK"
 synth() { [ -f "$1/manifest.json" ] || "${PIXAL[@]}" synth -o "$1" --seed "$2" --size "$SIZE" --types front --quiet "${@:3}"; }
 synth data-train 11 --train 20 --test-good 0 --test-defective 0
-TEST="data-test-scale$DEFECT_SCALE"
-TUNE="data-tune-scale$DEFECT_SCALE"
-synth "$TEST" 4242 --train 0 --test-good 8 --test-defective 6 --defects scratch,particle --defect-scale "$DEFECT_SCALE"
-synth "$TUNE" 777 --train 0 --test-good 8 --test-defective 6 --defects scratch,particle --defect-scale "$DEFECT_SCALE"
+DATASETS="scale$DEFECT_SCALE-defective$DEFECTIVE"
+TEST="data-test-$DATASETS"
+TUNE="data-tune-$DATASETS"
+synth "$TEST" 4242 --train 0 --test-good 8 --test-defective "$DEFECTIVE" --defects scratch,particle --defect-scale "$DEFECT_SCALE"
+synth "$TUNE" 777 --train 0 --test-good 8 --test-defective "$DEFECTIVE" --defects scratch,particle --defect-scale "$DEFECT_SCALE"
 
 if [ -z "${MLFLOW_TRACKING_URI:-}" ]; then
   port=$(node -e "const s=require('net').createServer().listen(0,()=>{console.log(s.address().port);s.close()})")
@@ -55,12 +58,11 @@ scores() { sed -E 's/.*image AUROC ([0-9.]+).*pixel AUROC ([0-9.]+) +AP ([0-9.]+
 rows=()
 for name in $CONFIGS; do
   case "$name" in
-    pool4) pool=4; sets=() ;;
-    pool2) pool=2; sets=() ;;
+    pool[0-9]*) pool=${name#pool}; sets=() ;;
     tiled-shared | tiled-per_location)
       pool=1
       sets=(--set tiling.enabled=true --set "tiling.tile_size=$TILE" --set "tiling.stride=$STRIDE" --set "tiling.mode=${name#tiled-}" --set "model_training.n_epochs=$EPOCHS_TILED") ;;
-    *) echo "unknown config '$name' (pool4, pool2, tiled-shared, tiled-per_location)" >&2; exit 2 ;;
+    *) echo "unknown config '$name' (pool<N>, tiled-shared, tiled-per_location)" >&2; exit 2 ;;
   esac
   sets+=(--set "preprocessing.preprocessor.pool_size=$pool")
   for extra in ${EXTRA_SETS:-}; do sets+=(--set "$extra"); done
@@ -75,7 +77,7 @@ for name in $CONFIGS; do
     grep -o 'run [0-9a-f]\{32\}' "$name/train.log" | head -1 | cut -d' ' -f2 >"$name/run_id"
   fi
   run=$(cat "$name/run_id")
-  logs="$name/scale$DEFECT_SCALE"
+  logs="$name/$DATASETS"
   mkdir -p "$logs"
   validate() { # data-dir sigma epsilon log
     (cd "$name" && "${PIXAL[@]}" validate -i "$WORK/$1/test/flex" --run "$run" --quiet "${sets[@]}" --set "detection.map_sigma=$2" --set "detection.normalisation_epsilon_quantile=$3" >"$4")
