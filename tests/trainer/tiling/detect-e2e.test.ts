@@ -60,7 +60,7 @@ async function trainAndValidate(sets: string[]): Promise<{ runId: string; traini
 
 async function expectUntiledOutputs(validation: Run): Promise<void> {
   expect(validation.info.status).toBe('FINISHED');
-  for (const key of ['image_auroc', 'image_ap', 'pixel_auroc', 'pixel_ap', 'f1', 'pixel_f1', 'image_threshold', 'pixel_threshold']) expect(metric(validation, key), key).toBeTypeOf('number');
+  for (const key of ['image_auroc', 'image_ap', 'pixel_auroc', 'pixel_ap', 'pixel_aupro', 'f1', 'pixel_f1', 'image_threshold', 'pixel_threshold']) expect(metric(validation, key), key).toBeTypeOf('number');
   expect(metric(validation, 'images')).toBe(6); // 2 good, 2 of each defect kind
   const files = (await (await client.runArtifacts(validation.info.runId)).listFiles()).map((f) => f.path);
   expect(files).toEqual(expect.arrayContaining([...USUAL_FILES, 'plots/tile_grid_front.png']));

@@ -76,12 +76,14 @@ describe('pixal validate on our server', () => {
       expect(tag(v, 'pixal.type')).toBe('front');
     }
     expect(tag(second!, 'pixal.model_name')).toBe('flex-front');
-    const keys = ['image_auroc', 'image_ap', 'pixel_auroc', 'pixel_ap', 'f1', 'precision', 'recall', 'tp', 'fp', 'tn', 'fn', 'image_threshold', 'pixel_threshold'];
+    const keys = ['image_auroc', 'image_ap', 'pixel_auroc', 'pixel_ap', 'pixel_aupro', 'f1', 'precision', 'recall', 'tp', 'fp', 'tn', 'fn', 'image_threshold', 'pixel_threshold'];
     for (const key of keys) {
       expect(metric(first!, key), key).toBeTypeOf('number');
       expect(metric(second!, key), key).toBe(metric(first!, key));
       expect(metric(fromDetect!, key), key).toBe(metric(first!, key));
     }
+    expect(metric(first!, 'pixel_aupro')).toBeGreaterThanOrEqual(0);
+    expect(metric(first!, 'pixel_aupro')).toBeLessThanOrEqual(1);
     expect(metric(first!, 'images')).toBe(5); // 2 good + 1 image of each of 3 defect kinds
     expect(metric(first!, 'defective_images')).toBe(3);
 
