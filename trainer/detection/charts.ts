@@ -6,6 +6,7 @@ import { lineChart } from '../plots/line.ts';
 import { matrixChart } from '../plots/matrix.ts';
 import type { PrCurve, RocCurve } from './metrics.ts';
 import type { PixelHistogram } from './pixel-histogram.ts';
+import type { ProCurve } from './region-overlap.ts';
 
 /** Counts in bins: bin i spans [edges[i], edges[i+1]). */
 export interface BinnedCounts {
@@ -54,6 +55,19 @@ export function rocChart(curve: RocCurve, auroc: number, title: string): string 
       { name: `ROC (AUROC ${auroc.toFixed(3)})`, x: curve.fpr, y: curve.tpr, color: DEFECT },
       { name: 'chance (0.5)', x: [0, 1], y: [0, 1], dashed: true, color: '#999999' },
     ],
+    legend: 'always',
+  });
+}
+
+/** Mean per-region overlap against the good pixels' false-positive rate, to the rate AUPRO stops at. */
+export function proChart(curve: ProCurve, aupro: number, maxFpr: number, regions: number, title: string): string {
+  return lineChart({
+    title,
+    width: 640,
+    height: 520,
+    x: { label: 'false positive rate', unit: 'good pixels flagged, fraction', min: 0, max: maxFpr },
+    y: { label: 'per-region overlap', unit: `mean over ${regions} defect regions`, min: 0, max: 1 },
+    series: [{ name: `PRO (AUPRO ${aupro.toFixed(3)} to FPR ${maxFpr})`, x: curve.fpr, y: curve.pro, color: DEFECT }],
     legend: 'always',
   });
 }

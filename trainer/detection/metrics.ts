@@ -123,11 +123,11 @@ export function averagePrecisionOf(p: OperatingPoints): number {
 }
 
 /**
- * Keeps the first and last points and each point that moved at least `1 / maxPoints` (in x + y) from the
- * last kept one: a curve for plotting, thinned where it does not change shape.
+ * The indices of the points to keep for plotting: the first and last, and each point that moved at least
+ * `1 / maxPoints` (in x + y) from the last kept one, so the curve is thinned only where it does not change shape.
  */
-function thin(x: number[], y: number[], t: number[], maxPoints: number): [number[], number[], number[]] {
-  if (x.length <= maxPoints) return [x, y, t];
+export function thinnedIndices(x: readonly number[], y: readonly number[], maxPoints: number): number[] {
+  if (x.length <= maxPoints) return x.map((_, i) => i);
   const step = 1 / maxPoints;
   const keep = [0];
   for (let i = 1; i < x.length - 1; i++) {
@@ -135,6 +135,11 @@ function thin(x: number[], y: number[], t: number[], maxPoints: number): [number
     if (Math.abs(x[i]! - x[last]!) + Math.abs(y[i]! - y[last]!) >= step) keep.push(i);
   }
   keep.push(x.length - 1);
+  return keep;
+}
+
+function thin(x: number[], y: number[], t: number[], maxPoints: number): [number[], number[], number[]] {
+  const keep = thinnedIndices(x, y, maxPoints);
   return [keep.map((i) => x[i]!), keep.map((i) => y[i]!), keep.map((i) => t[i]!)];
 }
 

@@ -4,6 +4,7 @@
 // good pixels' false-positive rate up to 0.3, divided by 0.3: the small-defect metric of MVTec AD and anomalib.
 // Regions keep their pixels' bins of the pixel histogram, so PRO and the good pixels' rate share thresholds.
 import { componentLabels } from '../pipeline/background/binary-mask.ts';
+import { thinnedIndices } from './metrics.ts';
 import { BIN_COUNT, binOf, checkPixelMasks } from './pixel-histogram.ts';
 
 export const AUPRO_MAX_FPR = 0.3;
@@ -48,34 +49,53 @@ export class RegionOverlap {
    * pixel. Pixels in one bin count as tied: the curve goes straight across a bin, as the ROC does.
    */
   aupro(good: ArrayLike<number>, maxFpr = AUPRO_MAX_FPR): number {
+    const { fpr, pro } = this.curve(good, maxFpr);
+    if (fpr.length === 0) return NaN;
+    let area = 0;
+    for (let i = 1; i < fpr.length; i++) area += ((fpr[i]! - fpr[i - 1]!) * (pro[i]! + pro[i - 1]!)) / 2;
+    return area / maxFpr;
+  }
+
+  /**
+   * The PRO curve from (0, 0) to the false-positive rate `maxFpr` (the last point cut there on the straight line),
+   * one point per non-empty bin (thinned to about `maxPoints` for a plot); empty without a region or a good pixel.
+   */
+  curve(good: ArrayLike<number>, maxFpr = AUPRO_MAX_FPR, maxPoints = Infinity): ProCurve {
     if (good.length !== BIN_COUNT) throw new RangeError(`good counts have ${good.length} bins, expected ${BIN_COUNT}`);
     if (!(maxFpr > 0 && maxFpr <= 1)) throw new RangeError(`maxFpr must be in (0, 1], got ${maxFpr}`);
     let negatives = 0;
     for (let b = 0; b < BIN_COUNT; b++) negatives += good[b]!;
-    if (this.regions.length === 0 || negatives === 0) return NaN;
+    if (this.regions.length === 0 || negatives === 0) return { fpr: [], pro: [] };
     // Each region pixel raises the mean overlap by 1 / (its region's size x the number of regions).
     const rise = new Float64Array(BIN_COUNT);
     for (const region of this.regions) {
       const step = 1 / (region.length * this.regions.length);
       for (const bin of region) rise[bin]! += step;
     }
-    let area = 0;
+    const curve: ProCurve = { fpr: [0], pro: [0] };
     let fpr = 0;
     let pro = 0;
     for (let b = BIN_COUNT - 1; b >= 0 && fpr < maxFpr; b--) {
+      if (good[b] === 0 && rise[b] === 0) continue;
       const nextFpr = fpr + good[b]! / negatives;
       const nextPro = pro + rise[b]!;
       if (nextFpr > maxFpr) {
-        // Cut the segment at maxFpr, on the straight line between its ends.
-        const cut = pro + ((nextPro - pro) * (maxFpr - fpr)) / (nextFpr - fpr);
-        area += ((maxFpr - fpr) * (pro + cut)) / 2;
-        fpr = maxFpr;
+        curve.fpr.push(maxFpr);
+        curve.pro.push(pro + ((nextPro - pro) * (maxFpr - fpr)) / (nextFpr - fpr));
         break;
       }
-      area += ((nextFpr - fpr) * (pro + nextPro)) / 2;
-      fpr = nextFpr;
-      pro = nextPro;
+      curve.fpr.push(nextFpr);
+      curve.pro.push(nextPro);
+      [fpr, pro] = [nextFpr, nextPro];
     }
-    return area / maxFpr;
+    // Thinning judges distances on the unit square: the rate axis is stretched to it.
+    const keep = thinnedIndices(curve.fpr.map((f) => f / maxFpr), curve.pro, maxPoints);
+    return { fpr: keep.map((i) => curve.fpr[i]!), pro: keep.map((i) => curve.pro[i]!) };
   }
+}
+
+/** Mean per-region overlap against the good pixels' false-positive rate, both ascending. */
+export interface ProCurve {
+  fpr: number[];
+  pro: number[];
 }

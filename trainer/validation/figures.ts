@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DetectionOptions } from '../config/detection.ts';
 import type { PlottingOptions } from '../config/plotting.ts';
-import { channelLossHistogramChart, confusionMatrixChart, pixelLossHistogramChart, prChart, rocChart, scoreHistogramChart, valueDistributionChart } from '../detection/charts.ts';
+import { channelLossHistogramChart, confusionMatrixChart, pixelLossHistogramChart, prChart, proChart, rocChart, scoreHistogramChart, valueDistributionChart } from '../detection/charts.ts';
+import { AUPRO_MAX_FPR } from '../detection/region-overlap.ts';
 import { prCurve, rocCurve } from '../detection/metrics.ts';
 import { figureTitle, renderAnomalyFigure } from '../detection/overlay.ts';
 import { ReconstructionStats } from '../detection/reconstruction-stats.ts';
@@ -54,7 +55,7 @@ export async function writeFigures(p: FigureParams): Promise<string[]> {
     await writePlot(join(plots, name), svg, 2);
     written.push(`plots/${name}`);
   };
-  const { rows, metrics, pixels } = p.summary;
+  const { rows, metrics, pixels, regions } = p.summary;
   const labelled = rows.filter((r) => r.label !== null);
   const scores = labelled.map((r) => r.score);
   const labels = labelled.map((r) => r.label!);
@@ -68,6 +69,10 @@ export async function writeFigures(p: FigureParams): Promise<string[]> {
       const counts = pixels.counts();
       await plot('roc_pixels.png', rocChart(pixels.rocCurve(), metrics.pixel_auroc, `${p.title}: pixel ROC`));
       await plot('pr_pixels.png', prChart(pixels.prCurve(), metrics.pixel_ap!, counts.defect / (counts.defect + counts.good), `${p.title}: pixel precision-recall`));
+      if (metrics.pixel_aupro !== undefined) {
+        const curve = regions.curve(pixels.good, AUPRO_MAX_FPR, 1000);
+        await plot('pro_pixels.png', proChart(curve, metrics.pixel_aupro, AUPRO_MAX_FPR, regions.count, `${p.title}: per-region overlap`));
+      }
     }
   }
   if (p.plotting.plot_confusion_matrix && metrics.tp !== undefined) {

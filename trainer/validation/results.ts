@@ -94,6 +94,8 @@ export interface ValidationSummary {
   rows: ImageRow[];
   /** All types' pixels together. */
   pixels: PixelHistogram;
+  /** All types' defect regions together. */
+  regions: RegionOverlap;
   metrics: Record<string, number>;
 }
 
@@ -113,7 +115,7 @@ export function summarise(detections: readonly TypeDetection[], thresholds: Thre
   if (detections.length > 1) {
     for (const d of detections) Object.assign(metrics, groupMetrics(rows.filter((r) => r.type === d.type), d.pixels, d.regions, thresholds, `${d.type}.`));
   }
-  return { rows, pixels, metrics };
+  return { rows, pixels, regions, metrics };
 }
 
 /** The metrics a training run carries from its latest validation, so runs sort by them. */

@@ -37,6 +37,22 @@ describe('RegionOverlap.aupro', () => {
     expect(regions.aupro(pixels.good, 1)).toBeCloseTo(0.9, 12);
   });
 
+  it('draws the curve from (0, 0) to the limit, thinned for a plot without changing its ends', () => {
+    const { pixels, regions } = score([10, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1], [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(regions.curve(pixels.good)).toEqual({ fpr: [0, 0.1, 0.1, 0.3], pro: [0, 0, 1, 1] });
+    // Many regions and good pixels of distinct errors: hundreds of points to the limit, thinned to about 50.
+    const n = 4000;
+    const errors = Array.from({ length: 2 * n }, (_, i) => 0.001 * (1 + i));
+    const truth = errors.map((_, i) => i % 2);
+    const many = score(errors, truth.map((t, i) => (t && i % 4 === 1 ? 1 : 0)));
+    const full = many.regions.curve(many.pixels.good);
+    const thinned = many.regions.curve(many.pixels.good, 0.3, 50);
+    expect(full.fpr.length).toBeGreaterThan(500);
+    expect(thinned.fpr.length).toBeLessThan(120);
+    expect([thinned.fpr[0], thinned.pro[0], thinned.fpr.at(-1)]).toEqual([0, 0, 0.3]);
+    expect(thinned.pro.at(-1)).toBe(full.pro.at(-1));
+  });
+
   it('runs straight across tied pixels', () => {
     // The defect pixel ties with two of ten good pixels: PRO rises 0 -> 1 while the rate goes 0 -> 0.2.
     const errors = [1, 1, 1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];

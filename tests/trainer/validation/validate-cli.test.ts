@@ -89,7 +89,7 @@ describe('pixal validate on our server', () => {
 
     const artifacts = await client.runArtifacts(first!.info.runId);
     const files = (await artifacts.listFiles()).map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['scores.csv', 'metadata/validation.yaml', 'plots/roc_images.png', 'plots/pr_pixels.png', 'plots/confusion_matrix.png', 'plots/score_histogram.png']));
+    expect(files).toEqual(expect.arrayContaining(['scores.csv', 'metadata/validation.yaml', 'plots/roc_images.png', 'plots/pr_pixels.png', 'plots/pro_pixels.png', 'plots/confusion_matrix.png', 'plots/score_histogram.png']));
     expect(files.filter((f) => f.startsWith('overlays/front/')).length).toBe(5);
     const csv = (run: Run) => artifacts.downloadFile('scores.csv', join(root, 'csv', run.info.runId)).then((file) => readFileSync(file, 'utf8'));
     const [a, b] = [await csv(first!), await csv(second!)];
