@@ -32,6 +32,12 @@ export const ModelTrainingOptions = z
     batchsize: positiveInt.default(8),
     /** Adam learning rate. */
     learning_rate: z.number().positive().default(0.002),
+    /** Learning rate multiplied by this after lr_plateau_patience epochs without val_loss improvement (Keras's ReduceLROnPlateau); 1 keeps it constant. */
+    lr_plateau_factor: z.number().gt(0).lte(1).default(1),
+    /** Epochs without val_loss improvement (by more than min_delta) before the learning rate is lowered. */
+    lr_plateau_patience: positiveInt.default(10),
+    /** The plateau schedule never lowers the learning rate below this. */
+    min_learning_rate: z.number().nonnegative().default(1e-6),
     /** Activity regularisation of the hidden layers. */
     regularization: z.enum(['l1', 'l2', 'l1_l2']).default('l2'),
     /** L1 coefficient (regularization l1 or l1_l2). */

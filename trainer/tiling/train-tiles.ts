@@ -138,7 +138,8 @@ async function trainPerLocation(p: TrainTilesParams, grid: TileGrid): Promise<Ti
         loss: mean(last.map((r) => r.loss)),
         val_loss: valLoss,
         val_mse: Object.fromEntries(Object.keys(last[0]!.val_mse).map((c) => [c, mean(last.map((r) => r.val_mse[c]!))])),
-        learning_rate: last[0]!.learning_rate,
+        // Tile models lower their rates on their own plateaus (model_training.lr_plateau_factor): their mean.
+        learning_rate: mean(last.map((r) => r.learning_rate)),
         epoch_seconds: seconds,
         // Images through every live tile model per second.
         samples_per_second: trainCount / seconds,

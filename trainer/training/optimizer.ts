@@ -22,6 +22,8 @@ export interface AdamOptions {
 /** What the training loop needs of an optimizer. */
 export interface Optimizer {
   readonly learningRate: number;
+  /** The learning rate of the steps from now on (a schedule lowers it between epochs); Adam's moments are kept. */
+  setLearningRate(value: number): void;
   /** One step with `gradients` keyed by variable name (as tf.variableGrads returns them). */
   applyGradients(gradients: tf.NamedTensorMap): void;
   /** Frees the optimizer's state (the variables stay). */
@@ -42,7 +44,7 @@ interface Slot {
 let resourceCount = 0;
 
 export class FusedAdam implements Optimizer {
-  readonly learningRate: number;
+  learningRate: number;
   private readonly weightDecay: number;
   private readonly beta1: number;
   private readonly beta2: number;
@@ -62,6 +64,12 @@ export class FusedAdam implements Optimizer {
       zeros.dispose();
       this.slots.set(variable.name, { variable, handles });
     }
+  }
+
+  setLearningRate(value: number): void {
+    this.learningRate = value;
+    this.constants[0]!.dispose();
+    this.constants[0] = tf.keep(tf.scalar(value));
   }
 
   applyGradients(gradients: tf.NamedTensorMap): void {
@@ -107,7 +115,7 @@ export class FusedAdam implements Optimizer {
  * with AdamW's decay w ← w·(1 − lr·wd) first. A dozen element-wise ops per weight, which wasm does fast enough.
  */
 export class PortableAdam implements Optimizer {
-  readonly learningRate: number;
+  learningRate: number;
   private readonly weightDecay: number;
   private readonly beta1: number;
   private readonly beta2: number;
@@ -125,6 +133,10 @@ export class PortableAdam implements Optimizer {
       const [m, v] = [0, 1].map(() => tf.tidy(() => tf.variable(tf.zerosLike(variable), false)));
       this.slots.set(variable.name, { variable, m: m!, v: v! });
     }
+  }
+
+  setLearningRate(value: number): void {
+    this.learningRate = value;
   }
 
   applyGradients(gradients: tf.NamedTensorMap): void {

@@ -13,6 +13,7 @@ import type { Autoencoder } from '../model/spec.ts';
 import { Random } from '../synth/random.ts';
 import type { TrainingData } from './dataset.ts';
 import { EarlyStopping } from './early-stopping.ts';
+import { LearningRatePlateau } from './lr-plateau.ts';
 import { Objective, validationMetrics, type Batch } from './objective.ts';
 import { createAdam } from './optimizer.ts';
 import { shuffled, splitByType, type Split } from './split.ts';
@@ -172,6 +173,7 @@ class Stepper implements EpochStepper {
   private readonly optimizer: ReturnType<typeof createAdam>;
   private readonly objective: Objective;
   private readonly stopping: EarlyStopping;
+  private readonly plateau: LearningRatePlateau;
   private readonly order: Random;
   private readonly checkpoints: TrainResult['checkpoints'] = {};
   private best: tf.Tensor[] | null = null;
@@ -199,6 +201,7 @@ class Stepper implements EpochStepper {
     this.optimizer = createAdam(this.variables, { learningRate: options.learning_rate, weightDecay: options.optimizer === 'adamw' ? options.weight_decay : 0 });
     this.objective = new Objective(this.autoencoder.training, options, params.channelWeights);
     this.stopping = new EarlyStopping(options.patience, options.min_delta);
+    this.plateau = new LearningRatePlateau(options.lr_plateau_factor, options.lr_plateau_patience, options.min_delta, options.min_learning_rate);
     this.order = new Random('shuffle', options.seed);
   }
 
@@ -269,6 +272,8 @@ class Stepper implements EpochStepper {
       best_val_loss: this.stopping.best,
       ...(params.validationGroups ? { val_loss_groups: groupSums.map((sums, g) => validationMetrics(sums, this.validationSets[g]!.images.shape[0]).loss) } : {}),
     };
+    const learningRate = this.plateau.next(validation.loss, optimizer.learningRate);
+    if (learningRate !== optimizer.learningRate) optimizer.setLearningRate(learningRate);
     this.epoch = epoch;
     this.history.push(report);
     params.onEpoch?.(report);

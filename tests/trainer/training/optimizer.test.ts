@@ -7,12 +7,13 @@ beforeAll(async () => {
   await initBackend('cpu');
 });
 
-/** Keras's Adam(W), step by step in plain numbers. */
-function handAdam(w: number[], grads: number[][], lr: number, decay = 0, b1 = 0.9, b2 = 0.999, eps = 1e-7): number[] {
+/** Keras's Adam(W), step by step in plain numbers; `rates` gives a learning rate per step. */
+function handAdam(w: number[], grads: number[][], rates: number | number[], decay = 0, b1 = 0.9, b2 = 0.999, eps = 1e-7): number[] {
   const m = w.map(() => 0);
   const v = w.map(() => 0);
   grads.forEach((g, step) => {
     const t = step + 1;
+    const lr = typeof rates === 'number' ? rates : rates[step]!;
     const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
     w.forEach((_, i) => {
       w[i]! -= w[i]! * lr * decay;
@@ -65,6 +66,23 @@ describe('FusedAdam', () => {
     optimizer.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(() => optimizer.applyGradients({ other: tf.scalar(1) })).toThrow('optimizer: gradient for unknown variable "other"');
+  });
+});
+
+describe('a learning rate lowered between steps (the plateau schedule)', () => {
+  it.each([FusedAdam, PortableAdam])('%o keeps its moments and steps at the new rate', (Adam) => {
+    const variable = tf.variable(tf.tensor1d([1, -2, 0.5, 3]), true, `w_rate_${Adam.name}`);
+    const optimizer = new Adam([variable], { learningRate: 0.01, weightDecay: 0.5 });
+    grads.forEach((g, step) => {
+      if (step === 2) optimizer.setLearningRate(0.001);
+      tf.tidy(() => optimizer.applyGradients({ [variable.name]: tf.tensor1d(g) }));
+    });
+    expect(optimizer.learningRate).toBe(0.001);
+    const values = [...variable.dataSync()];
+    handAdam([1, -2, 0.5, 3], grads, [0.01, 0.01, 0.001], 0.5).forEach((w, i) => expect(values[i]).toBeCloseTo(w, 6));
+    // Not what a constant rate gives.
+    expect(values[0]).not.toBeCloseTo(handAdam([1, -2, 0.5, 3], grads, 0.01, 0.5)[0]!, 4);
+    optimizer.dispose();
   });
 });
 

@@ -68,6 +68,14 @@ describe('train', () => {
     expect(best.info).toEqual({ model_kind: 'dense', shape: [7, 10], channels: ['R', 'G', 'B'] });
   });
 
+  it('lowers the learning rate on a val_loss plateau and reports it per epoch (lr_plateau_factor)', async () => {
+    // min_delta 10: only epoch 1 improves, so from epoch 2 every epoch completes a plateau of patience 1.
+    const result = await run({ n_epochs: 4, patience: 10, min_delta: 10, learning_rate: 0.01, lr_plateau_factor: 0.5, lr_plateau_patience: 1, min_learning_rate: 0.002 });
+    expect(result.history.map((e) => e.learning_rate)).toEqual([0.01, 0.01, 0.005, 0.0025]);
+    const constant = await run({ n_epochs: 3, patience: 10, min_delta: 10, learning_rate: 0.01 });
+    expect(constant.history.map((e) => e.learning_rate)).toEqual([0.01, 0.01, 0.01]);
+  });
+
   it('keeps the last weights when restore_best is off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pixal-ckpt-'));
     const result = await run({ n_epochs: 3, patience: 1, min_delta: 10, restore_best: false }, { checkpointDir: dir });
