@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Tiled against pooled detection of small defects (issue 8): the same `pixal synth` flexes (960x540, scratch and
 # particle defects of 5-99 pixels) trained and validated pooled (pool 4, pool 2) and tiled at full resolution
-# (pool 1, tile 128, stride 112, shared and per_location). Each model is scored twice on the test set: with the
+# (pool 1, tile 128, stride 112, shared and per_location; any pool<N> for more pooled rows). Each model is scored twice on the test set: with the
 # detection defaults, and with the error-map smoothing (detection.map_sigma) and normalisation epsilon
 # (detection.normalisation_epsilon_quantile) that gave it the best pixel AUROC on a separate tuning set (another
 # synth seed), so no number is tuned on the images it reports. Every run is a real `pixal train` / `pixal validate`
-# against a pixal server; prints a Markdown table (pixel AUROC and AP, image AUROC, train wall time, peak memory).
+# against a pixal server; prints a Markdown table (pixel AUROC, AP and AUPRO, image AUROC, train wall time, peak memory).
 #   bash bench/tiling/run.sh [WORK_DIR] [CONFIGS]     CONFIGS e.g. "pool4 pool2 tiled-shared tiled-per_location"
-# A config whose WORK_DIR/<config>/run_id exists is not trained again (its training run is validated), so configs
-# can be trained one at a time; MLFLOW_TRACKING_URI set: that server (holding those runs), else a fresh pixal server.
+# A config whose WORK_DIR/<config>/run_id exists is not trained again (its training run is validated), nor is a
+# validation whose log is complete run again, so configs can be trained one at a time and a cut run resumed; MLFLOW_TRACKING_URI set: that server (holding those runs), else a fresh pixal server.
 # EPOCHS_TILED (default 200) caps tiled training; pooled runs use the config's n_epochs with early stopping.
 # DEFECT_SCALE (default 1) multiplies the test and tuning sets' defect sizes (`pixal synth --defect-scale`; 0.5 gives
 # defects of 1-20 pixels) and DEFECTIVE (default 6) sets their images per defect kind; the models, trained on good
@@ -52,8 +52,14 @@ fi
 # Peak RSS (MB) and wall time of a /usr/bin/time -v log, or — when the run was trained elsewhere.
 peak_mb() { [ -f "$1" ] && awk -F': ' '/Maximum resident/ {printf "%.0f", $2 / 1024}' "$1" || echo —; }
 wall() { [ -f "$1" ] && awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$1" || echo —; }
-# One validation's headline numbers from its log: "pixel_auroc pixel_ap image_auroc".
-scores() { sed -E 's/.*image AUROC ([0-9.]+).*pixel AUROC ([0-9.]+) +AP ([0-9.]+).*/\2 \3 \1/' <<<"$(grep 'pixel AUROC' "$1")"; }
+# One validation's headline numbers from its log: "pixel_auroc pixel_ap pixel_aupro image_auroc" (— where missing).
+scores() {
+  local line ap aupro
+  line=$(grep 'pixel AUROC' "$1")
+  ap=$(sed -E 's/.*pixel AUROC [0-9.]+ +AP ([0-9.]+).*/\1/' <<<"$line")
+  aupro=$(grep -o 'AUPRO [0-9.]*' <<<"$line" | cut -d' ' -f2 || true)
+  echo "$(grep -o 'pixel AUROC [0-9.]*' <<<"$line" | cut -d' ' -f3) $ap ${aupro:-—} $(grep -o 'image AUROC [0-9.]*' <<<"$line" | cut -d' ' -f3)"
+}
 
 rows=()
 for name in $CONFIGS; do
@@ -79,7 +85,8 @@ for name in $CONFIGS; do
   run=$(cat "$name/run_id")
   logs="$name/$DATASETS"
   mkdir -p "$logs"
-  validate() { # data-dir sigma epsilon log
+  validate() { # data-dir sigma epsilon log; a validation whose log holds its scores is not run again
+    grep -qs 'pixel AUROC' "$4" && return
     (cd "$name" && "${PIXAL[@]}" validate -i "$WORK/$1/test/flex" --run "$run" --quiet "${sets[@]}" --set "detection.map_sigma=$2" --set "detection.normalisation_epsilon_quantile=$3" >"$4")
   }
   best="0 0"; best_auroc=-1
@@ -87,7 +94,7 @@ for name in $CONFIGS; do
     for eps in $EPSILONS; do
       say "$name: tune, map_sigma $sigma, epsilon quantile $eps"
       validate "$TUNE" "$sigma" "$eps" "$WORK/$logs/tune-$sigma-$eps.log"
-      read -r auroc _ _ <<<"$(scores "$logs/tune-$sigma-$eps.log")"
+      read -r auroc _ _ _ <<<"$(scores "$logs/tune-$sigma-$eps.log")"
       if awk -v a="$auroc" -v b="$best_auroc" 'BEGIN { exit !(a > b) }'; then best="$sigma $eps"; best_auroc=$auroc; fi
     done
   done
@@ -95,13 +102,13 @@ for name in $CONFIGS; do
   say "$name: test, defaults and map_sigma $sigma, epsilon quantile $eps"
   validate "$TEST" 0 0 "$WORK/$logs/test-default.log"
   validate "$TEST" "$sigma" "$eps" "$WORK/$logs/test-tuned.log"
-  read -r d_auroc d_ap d_image <<<"$(scores "$logs/test-default.log")"
-  read -r t_auroc t_ap t_image <<<"$(scores "$logs/test-tuned.log")"
+  read -r d_auroc d_ap d_aupro d_image <<<"$(scores "$logs/test-default.log")"
+  read -r t_auroc t_ap t_aupro t_image <<<"$(scores "$logs/test-tuned.log")"
   epochs=$(grep -o '[0-9]* epochs ([a-z ]*)' "$name/train.log" 2>/dev/null | head -1 || echo —)
   tiling=$([ "$pool" = 1 ] && echo "$TILE / $STRIDE / ${name#tiled-}" || echo "untiled")
-  rows+=("| $name | $pool | $tiling | $epochs | $(wall "$name/train.time") | $(peak_mb "$name/train.time") | $d_auroc | $d_ap | $d_image | $sigma / $eps | **$t_auroc** | $t_ap | $t_image |")
+  rows+=("| $name | $pool | $tiling | $epochs | $(wall "$name/train.time") | $(peak_mb "$name/train.time") | $d_auroc | $d_ap | $d_aupro | $d_image | $sigma / $eps | **$t_auroc** | $t_ap | $t_aupro | $t_image |")
 done
 
-echo "| config | pool | tile / stride / mode | epochs | train wall | train peak MB | pixel AUROC (defaults) | pixel AP | image AUROC | tuned map_sigma / epsilon quantile | pixel AUROC (tuned) | pixel AP | image AUROC |"
-echo "|---|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+echo "| config | pool | tile / stride / mode | epochs | train wall | train peak MB | pixel AUROC (defaults) | pixel AP | pixel AUPRO | image AUROC | tuned map_sigma / epsilon quantile | pixel AUROC (tuned) | pixel AP | pixel AUPRO | image AUROC |"
+echo "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
