@@ -14,7 +14,7 @@ function duration(seconds: number): string {
 
 /** The line printed when an epoch ends. */
 export function epochLine(report: EpochReport, maxEpochs: number, meanEpochSeconds: number): string {
-  const mark = report.improved ? ' *' : '';
+  const mark = report.improved ? ' *' : report.rolled_back ? ` diverged: back to epoch ${report.best_epoch}'s weights` : '';
   const eta = duration((maxEpochs - report.epoch) * meanEpochSeconds);
   return (
     `epoch ${report.epoch}/${maxEpochs}  loss ${fixed(report.loss)}  val_loss ${fixed(report.val_loss)}${mark}  ` +

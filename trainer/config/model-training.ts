@@ -38,6 +38,8 @@ export const ModelTrainingOptions = z
     lr_plateau_patience: positiveInt.default(10),
     /** The plateau schedule never lowers the learning rate below this. */
     min_learning_rate: z.number().nonnegative().default(1e-6),
+    /** An epoch whose val_loss exceeds this many times the best is undone: best weights back, Adam restarted at half the learning rate; 0: off. */
+    divergence_guard: z.number().nonnegative().default(10),
     /** Activity regularisation of the hidden layers. */
     regularization: z.enum(['l1', 'l2', 'l1_l2']).default('l2'),
     /** L1 coefficient (regularization l1 or l1_l2). */

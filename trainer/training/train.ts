@@ -31,6 +31,8 @@ export interface EpochReport {
   /** Training images per second of epoch_seconds. */
   samples_per_second: number;
   improved: boolean;
+  /** val_loss passed model_training.divergence_guard x the best: training went back to the best epoch's weights. */
+  rolled_back?: boolean;
   best_epoch: number;
   best_val_loss: number;
   /** With TrainParams.validationGroups: val_loss of each group's validation samples. */
@@ -170,7 +172,7 @@ class Stepper implements EpochStepper {
   private readonly validationSets: SplitTensors[];
   private readonly autoencoder: Autoencoder;
   private readonly variables: tf.Variable[];
-  private readonly optimizer: ReturnType<typeof createAdam>;
+  private optimizer: ReturnType<typeof createAdam>;
   private readonly objective: Objective;
   private readonly stopping: EarlyStopping;
   private readonly plateau: LearningRatePlateau;
@@ -198,11 +200,16 @@ class Stepper implements EpochStepper {
     this.validationSets = validationGroupsOf(this.split.validation, params.validationGroups).map((indices) => splitTensors(data, indices));
     this.autoencoder = buildAutoencoder({ height: data.height, width: data.width, channels: data.channels.length, labelCount: data.labelTypes?.length }, options);
     this.variables = this.autoencoder.model.trainableWeights.map((w) => w.read() as tf.Variable);
-    this.optimizer = createAdam(this.variables, { learningRate: options.learning_rate, weightDecay: options.optimizer === 'adamw' ? options.weight_decay : 0 });
+    this.optimizer = this.newOptimizer(options.learning_rate);
     this.objective = new Objective(this.autoencoder.training, options, params.channelWeights);
     this.stopping = new EarlyStopping(options.patience, options.min_delta);
     this.plateau = new LearningRatePlateau(options.lr_plateau_factor, options.lr_plateau_patience, options.min_delta, options.min_learning_rate);
     this.order = new Random('shuffle', options.seed);
+  }
+
+  private newOptimizer(learningRate: number): ReturnType<typeof createAdam> {
+    const { options } = this;
+    return createAdam(this.variables, { learningRate, weightDecay: options.optimizer === 'adamw' ? options.weight_decay : 0 });
   }
 
   get done(): boolean {
@@ -249,6 +256,8 @@ class Stepper implements EpochStepper {
       throw new TrainingError(`training diverged at epoch ${epoch}: loss ${loss}, val_loss ${validation.loss} (try a lower learning_rate)`);
     }
 
+    const guard = options.divergence_guard;
+    const diverged = guard > 0 && this.best !== undefined && validation.loss > guard * this.stopping.best;
     const { improved, stop } = this.stopping.update(epoch, validation.loss);
     if (improved) {
       tf.dispose(this.best ?? []);
@@ -270,10 +279,19 @@ class Stepper implements EpochStepper {
       improved,
       best_epoch: this.stopping.bestEpoch,
       best_val_loss: this.stopping.best,
+      ...(diverged ? { rolled_back: true } : {}),
       ...(params.validationGroups ? { val_loss_groups: groupSums.map((sums, g) => validationMetrics(sums, this.validationSets[g]!.images.shape[0]).loss) } : {}),
     };
-    const learningRate = this.plateau.next(validation.loss, optimizer.learningRate);
-    if (learningRate !== optimizer.learningRate) optimizer.setLearningRate(learningRate);
+    if (diverged) {
+      // A blown-up epoch (Adam at a rate that suited earlier epochs) is undone: the best weights, fresh moments
+      // (the old ones carry the blow-up) and half the learning rate.
+      variables.forEach((v, i) => v.assign(this.best![i]!));
+      optimizer.dispose();
+      this.optimizer = this.newOptimizer(Math.max(options.min_learning_rate, optimizer.learningRate / 2));
+    } else {
+      const learningRate = this.plateau.next(validation.loss, optimizer.learningRate);
+      if (learningRate !== optimizer.learningRate) optimizer.setLearningRate(learningRate);
+    }
     this.epoch = epoch;
     this.history.push(report);
     params.onEpoch?.(report);

@@ -76,6 +76,22 @@ describe('train', () => {
     expect(constant.history.map((e) => e.learning_rate)).toEqual([0.01, 0.01, 0.01]);
   });
 
+  it('undoes an epoch whose val_loss passes divergence_guard x the best: best weights, half the learning rate', async () => {
+    // Learning rate 5 bounces the loss around; guard 1 undoes every epoch worse than the best.
+    const result = await run({ n_epochs: 8, patience: 20, learning_rate: 5, divergence_guard: 1 });
+    const history = result.history;
+    const undone = history.filter((e) => e.rolled_back).map((e) => e.epoch);
+    expect(undone.length).toBeGreaterThan(0);
+    for (const epoch of undone) {
+      const [report, next] = [history[epoch - 1]!, history[epoch]];
+      expect(report.val_loss).toBeGreaterThan(report.best_val_loss);
+      if (next) expect(next.learning_rate).toBe(report.learning_rate / 2);
+    }
+    const off = await run({ n_epochs: 8, patience: 20, learning_rate: 5, divergence_guard: 0 });
+    expect(off.history.some((e) => e.rolled_back)).toBe(false);
+    expect(new Set(off.history.map((e) => e.learning_rate))).toEqual(new Set([5]));
+  });
+
   it('keeps the last weights when restore_best is off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pixal-ckpt-'));
     const result = await run({ n_epochs: 3, patience: 1, min_delta: 10, restore_best: false }, { checkpointDir: dir });
