@@ -55,18 +55,22 @@ function tail(...streams: (NodeJS.ReadableStream | null)[]): () => string {
   return () => lines.join('\n');
 }
 
+/** Signals a whole process group; one that is already gone (it may exit before its 'exit' event is seen) is fine. */
+export function signalGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
 /** Signals the child's whole process group, then waits for the leader to exit. */
 async function stopGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const pid = child.pid;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const kill = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // the group is already gone
-    }
-  };
+  const kill = (sig: NodeJS.Signals) => signalGroup(pid, sig);
   kill(signal);
   const timer = setTimeout(() => kill('SIGKILL'), graceMs);
   await exited;
@@ -77,13 +81,7 @@ async function stopGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'
 /** Groups still running when the test process exits are killed, so no server outlives its suite. */
 const liveGroups = new Set<number>();
 process.once('exit', () => {
-  for (const pid of liveGroups) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  for (const pid of liveGroups) signalGroup(pid);
 });
 
 function spawnGroup(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MirrorStatus } from '../../../server/mirror/status.ts';
-import { freePort, REPO_ROOT, VENV_PYTHON } from '../../support/servers.ts';
+import { freePort, REPO_ROOT, signalGroup, VENV_PYTHON } from '../../support/servers.ts';
 import { startDashboard, type Dashboard } from '../dashboard/fixture.ts';
 
 export interface Remote {
@@ -34,11 +34,7 @@ export async function startRemote(): Promise<Remote> {
     child = undefined;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((done) => running.once('exit', done));
-    try {
-      process.kill(-running.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    signalGroup(running.pid);
     await exited;
   };
 
@@ -50,7 +46,7 @@ export async function startRemote(): Promise<Remote> {
     const started = spawn(join(REPO_ROOT, '.venv/bin/mlflow'), args, { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     process.once('exit', () => {
-      if (started.exitCode === null) process.kill(-started.pid!, 'SIGKILL');
+      if (started.exitCode === null) signalGroup(started.pid);
     });
     for (const stream of [started.stdout, started.stderr]) {
       stream?.setEncoding('utf8');

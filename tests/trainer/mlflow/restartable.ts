@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, REPO_ROOT } from '../../support/servers.ts';
+import { freePort, REPO_ROOT, signalGroup } from '../../support/servers.ts';
 
 export type ServerKind = 'pixal' | 'mlflow';
 
@@ -40,13 +40,6 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
   throw new Error(`server not healthy after ${timeoutMs} ms:\n${log()}`);
 }
 
-function killGroup(child: ChildProcess): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 export async function startRestartable(kind: ServerKind): Promise<RestartableServer> {
   const dir = mkdtempSync(join(tmpdir(), `mlflow-outage-${kind}-`));
@@ -68,10 +61,10 @@ export async function startRestartable(kind: ServerKind): Promise<RestartableSer
     const running = child;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((done) => running.once('exit', done));
-    killGroup(running);
+    signalGroup(running.pid);
     await exited;
   };
-  const onExit = () => child && killGroup(child);
+  const onExit = () => child && signalGroup(child.pid);
   process.once('exit', onExit);
   await start();
   return {
