@@ -257,7 +257,7 @@ class Stepper implements EpochStepper {
     }
 
     const guard = options.divergence_guard;
-    const diverged = guard > 0 && this.best !== undefined && validation.loss > guard * this.stopping.best;
+    const diverged = guard > 0 && this.best !== null && validation.loss > guard * this.stopping.best;
     const { improved, stop } = this.stopping.update(epoch, validation.loss);
     if (improved) {
       tf.dispose(this.best ?? []);
